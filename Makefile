@@ -1,0 +1,51 @@
+# ASM Hub. `make demo` runs the platform with its demo data; `make test` runs every test.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test test-sqlite test-postgres test-browser check lint typecheck format messages screenshots clean
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is needed (the platform runs on Python 3.11)"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/asmhub demo
+
+test: $(STAMP)
+	scripts/run-tests
+
+test-sqlite: $(STAMP)
+	scripts/run-tests sqlite
+
+test-postgres: $(STAMP)
+	scripts/run-tests postgres
+
+test-browser: $(STAMP)
+	scripts/run-tests browser
+
+check: lint typecheck
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy asmhub
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+messages: $(STAMP)
+	cd asmhub && ../$(BIN)/asmhub makemessages -l fr -i "*/tests/*" -i conftest.py && ../$(BIN)/asmhub compilemessages
+
+screenshots: $(STAMP)
+	ASMHUB_SCREENSHOTS=docs/screenshots scripts/run-tests browser
+
+clean:
+	rm -rf $(VENV) var test-artifacts

@@ -1,0 +1,106 @@
+"""Fixtures every app's tests share: the taxonomy, and the personas.
+
+Personas, as every permission test needs them: ``owner`` and ``colleague`` are
+members of ``org``; ``outsider`` is a member of ``other_org``; ``editor`` moderates;
+``admin`` is a secretariat administrator. The taxonomy is loaded once per run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from asmhub.accounts.models import User
+from asmhub.accounts.services import assign_role, sync_roles
+from asmhub.core.models import Status
+from asmhub.directory.models import Organization, Person
+from asmhub.taxonomy.loaders import load_taxonomy
+from asmhub.taxonomy.models import StakeholderType
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
+    with django_db_blocker.unblock():
+        load_taxonomy()
+        sync_roles()
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings: Any) -> None:
+    # A fast hasher: the suite creates many users; production keeps Django's default.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # Throttles and lockouts live in the cache; tests must not share them.
+    cache.clear()
+
+
+def make_org(
+    name: str, type_slug: str = "international-ngo", status: str = Status.PUBLISHED, **fields: Any
+) -> Organization:
+    return Organization.objects.create(
+        name=name,
+        stakeholder_type=StakeholderType.objects.get(slug=type_slug),
+        status=status,
+        **fields,
+    )
+
+
+def make_person(name: str, status: str = Status.PUBLISHED, **fields: Any) -> Person:
+    return Person.objects.create(name=name, status=status, **fields)
+
+
+def make_user(username: str, role: str | None, organization: Organization | None = None) -> User:
+    user = User.objects.create_user(
+        username=username, password="a-long-pass-phrase-91", organization=organization
+    )
+    if role:
+        assign_role(user, role)
+    return user
+
+
+@pytest.fixture
+def org(db: Any) -> Organization:
+    return make_org("Artisanal Gold Council", acronym="AGC")
+
+
+@pytest.fixture
+def other_org(db: Any) -> Organization:
+    return make_org("Pact")
+
+
+@pytest.fixture
+def owner(org: Organization) -> User:
+    return make_user("owner", "member", org)
+
+
+@pytest.fixture
+def colleague(org: Organization) -> User:
+    return make_user("colleague", "member", org)
+
+
+@pytest.fixture
+def outsider(other_org: Organization) -> User:
+    return make_user("outsider", "member", other_org)
+
+
+@pytest.fixture
+def editor(db: Any) -> User:
+    return make_user("editor", "editor")
+
+
+@pytest.fixture
+def admin_user(db: Any) -> User:
+    return make_user("secretariat", "secretariat-admin")
+
+
+@pytest.fixture
+def login(client: Client) -> Callable[[User], Client]:
+    def _login(user: User) -> Client:
+        client.force_login(user)
+        return client
+
+    return _login

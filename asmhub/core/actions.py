@@ -1,0 +1,152 @@
+"""Writes that need a permission check and leave an audit entry go through actions.
+
+An action checks, then runs its change in one transaction together with the audit
+entry, so a refused or failed write leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, Generic, TypeVar
+
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
+from django.utils.translation import gettext as _
+
+from asmhub.core import permissions
+from asmhub.core.models import AuditEntry, Contribution, Status
+
+C = TypeVar("C", bound=Contribution)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, models.Model):
+        return str(value)
+    if isinstance(value, list | tuple | set):
+        return sorted(str(v) for v in value)
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
+
+
+class Action(Generic[C]):
+    def __init__(self, user: Any, instance: C) -> None:
+        self.user = user
+        self.instance = instance
+        self.verb = ""
+
+    def check(self) -> None:
+        raise NotImplementedError
+
+    def apply(self) -> dict[str, Any]:
+        """Change the instance; return the changes to record."""
+        raise NotImplementedError
+
+    def execute(self) -> C:
+        self.check()
+        with transaction.atomic():
+            changes = self.apply()
+            AuditEntry.record(self.user, self.verb, self.instance, changes)
+        return self.instance
+
+
+class SaveContribution(Action[C]):
+    """Create or edit a contribution from cleaned field values.
+
+    ``values`` holds plain fields, ``relations`` many-to-many fields (lists of objects).
+    """
+
+    def __init__(
+        self,
+        user: Any,
+        instance: C,
+        values: dict[str, Any],
+        relations: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(user, instance)
+        self.values = values
+        self.relations = relations or {}
+        self.creating = instance.pk is None
+        self.verb = "create" if self.creating else "update"
+
+    def check(self) -> None:
+        if self.creating:
+            if not (permissions.can_contribute(self.user) or permissions.is_editor(self.user)):
+                raise PermissionDenied(_("You may not contribute records."))
+        elif not permissions.can_change(self.user, self.instance):
+            raise PermissionDenied(
+                _("Only the contributing organization or an editor may change this.")
+            )
+
+    def apply(self) -> dict[str, Any]:
+        changes: dict[str, Any] = {}
+        for field, value in self.values.items():
+            old = None if self.creating else getattr(self.instance, field)
+            if self.creating or old != value:
+                changes[field] = {
+                    "from": None if self.creating else _plain(old),
+                    "to": _plain(value),
+                }
+                setattr(self.instance, field, value)
+        if self.creating:
+            self.instance.created_by = self.user
+            if self.instance.owner_organization_id is None:
+                self.instance.owner_organization_id = getattr(self.user, "organization_id", None)
+            self.instance.status = (
+                Status.PUBLISHED if permissions.is_editor(self.user) else Status.DRAFT
+            )
+            changes["status"] = {"from": None, "to": self.instance.status}
+        self.instance.full_clean(exclude=list(self.relations))
+        self.instance.save()
+        for field, objects in self.relations.items():
+            manager = getattr(self.instance, field)
+            before = set(manager.all()) if not self.creating else set()
+            after = set(objects)
+            if before != after:
+                manager.set(after)
+                changes[field] = {"from": _plain(before), "to": _plain(after)}
+        return changes
+
+
+class ChangeStatus(Action[C]):
+    """Move a contribution through moderation: submit, publish, return to draft, archive."""
+
+    TRANSITIONS: ClassVar[dict[str, tuple[set[str], bool]]] = {
+        # target: (allowed from, needs an editor)
+        Status.SUBMITTED: ({Status.DRAFT}, False),
+        Status.PUBLISHED: ({Status.DRAFT, Status.SUBMITTED, Status.ARCHIVED}, True),
+        Status.DRAFT: ({Status.SUBMITTED, Status.PUBLISHED}, False),
+        Status.ARCHIVED: ({Status.PUBLISHED, Status.DRAFT, Status.SUBMITTED}, True),
+    }
+
+    def __init__(self, user: Any, instance: C, target: str) -> None:
+        super().__init__(user, instance)
+        self.target = target
+        self.verb = f"status:{target}"
+
+    def check(self) -> None:
+        if self.target not in self.TRANSITIONS:
+            raise PermissionDenied(_("Unknown status."))
+        allowed_from, editor_only = self.TRANSITIONS[self.target]
+        if self.instance.status not in allowed_from:
+            raise PermissionDenied(
+                _("A record in status “%(status)s” cannot move to “%(target)s”.")
+                % {"status": self.instance.status, "target": self.target}
+            )
+        if editor_only and not permissions.can_publish(self.user, self.instance):
+            raise PermissionDenied(_("Only an editor may publish or archive."))
+        if not permissions.can_change(self.user, self.instance):
+            raise PermissionDenied(
+                _("Only the contributing organization or an editor may change this.")
+            )
+        if (
+            self.target == Status.DRAFT
+            and self.instance.status == Status.PUBLISHED
+            and not permissions.is_editor(self.user)
+        ):
+            raise PermissionDenied(_("Only an editor may unpublish."))
+
+    def apply(self) -> dict[str, Any]:
+        old = self.instance.status
+        self.instance.status = self.target
+        self.instance.save(update_fields=["status", "updated_at"])
+        return {"status": {"from": old, "to": self.target}}

@@ -1,0 +1,73 @@
+"""Schemas every app's API shares: references to taxonomy records, errors, facets."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ninja import Schema
+
+from asmhub.core.facets import FacetResult
+
+
+class Ref(Schema):
+    """A reference to a taxonomy or directory record: its key and its name."""
+
+    id: str
+    name: str
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class FieldError(Schema):
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class InvalidOut(Schema):
+    """A request that does not validate: which field, and why."""
+
+    detail: str | list[FieldError]
+
+
+class FacetOptionOut(Schema):
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+class FacetOut(Schema):
+    key: str
+    label: str
+    options: list[FacetOptionOut]
+
+
+def ref(obj: Any, key: str = "slug", name: str = "name") -> dict[str, str]:
+    label = obj.tr(name) if hasattr(obj, "tr") else getattr(obj, name)
+    return {"id": str(getattr(obj, key)), "name": str(label)}
+
+
+def facets_out(results: list[FacetResult]) -> list[dict[str, Any]]:
+    return [
+        {
+            "key": r.key,
+            "label": r.label,
+            "options": [
+                {"value": o.value, "label": o.label, "count": o.count, "selected": o.selected}
+                for o in r.options
+            ],
+        }
+        for r in results
+    ]
+
+
+def answers(ok: Any, *errors: int) -> dict[int, Any]:
+    """The documented responses of an endpoint: ``ok`` for 200, ErrorOut for the rest.
+
+    Every endpoint may answer 401 (a wrong or expired token is refused, not ignored)
+    and 422 (a parameter that does not validate); ``errors`` adds others, e.g. 404.
+    """
+    return {200: ok, 401: ErrorOut, 422: InvalidOut, **{code: ErrorOut for code in errors}}

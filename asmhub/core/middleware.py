@@ -1,0 +1,35 @@
+"""Refuse request parameters that no database can store.
+
+PostgreSQL text cannot hold NUL (U+0000) characters; a parameter carrying one would
+fail deep inside a query. It is refused at the door instead: 422 with the parameter
+named for the API, 400 for pages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+
+
+def _nul_parameter(request: HttpRequest) -> str | None:
+    sources = [request.GET, request.POST] if request.method == "POST" else [request.GET]
+    for params in sources:
+        for key, values in params.lists():
+            if "\x00" in key or any("\x00" in value for value in values):
+                return key.replace("\x00", "\\0")
+    return None
+
+
+class RejectNulCharactersMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        name = _nul_parameter(request)
+        if name is None:
+            return self.get_response(request)
+        message = f"parameter '{name}' contains a NUL character"
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": message}, status=422)
+        return HttpResponseBadRequest(message)

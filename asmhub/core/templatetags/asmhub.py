@@ -1,0 +1,57 @@
+"""Template helpers shared by every app: translated reference text and filter links."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.http import QueryDict
+
+register = template.Library()
+
+
+@register.filter
+def tr(obj: Any, field: str) -> str:
+    """``{{ goal|tr:"title" }}``: the field in the active language."""
+    if obj is None:
+        return ""
+    if hasattr(obj, "tr"):
+        return str(obj.tr(field))
+    return str(getattr(obj, field, ""))
+
+
+@register.simple_tag(takes_context=True)
+def query_toggle(context: dict[str, Any], key: str, value: Any) -> str:
+    """The current query string with ``key=value`` added, or removed if present."""
+    params: QueryDict = context["request"].GET.copy()
+    params.pop("page", None)
+    values = params.getlist(key)
+    value = str(value)
+    if value in values:
+        values.remove(value)
+    else:
+        values.append(value)
+    params.setlist(key, values)
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+@register.simple_tag(takes_context=True)
+def query_page(context: dict[str, Any], number: int) -> str:
+    params: QueryDict = context["request"].GET.copy()
+    params["page"] = str(number)
+    return f"?{params.urlencode()}"
+
+
+@register.filter
+def is_selected(request: Any, key_value: str) -> bool:
+    key, _, value = key_value.partition("=")
+    return value in request.GET.getlist(key)
+
+
+@register.filter
+def get_item(mapping: Any, key: Any) -> Any:
+    """``{{ mapping|get_item:key }}`` for dictionaries read from data files."""
+    if isinstance(mapping, dict):
+        return mapping.get(key) or mapping.get(str(key), "")
+    return ""

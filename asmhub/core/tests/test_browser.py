@@ -1,0 +1,133 @@
+"""End to end in headless Chromium: browse, search, sign in, and take screenshots.
+
+Runs with ``pytest -m browser`` (``make test`` does). Chromium comes from the
+system (Debian's ``chromium`` package); Playwright drives it, nothing is downloaded.
+Screenshots go to $ASMHUB_SCREENSHOTS (``make screenshots``: docs/screenshots) or
+test-artifacts/screenshots.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from asmhub.accounts.services import sync_roles
+from asmhub.conftest import make_user
+from asmhub.directory.models import Organization
+from asmhub.directory.services import load_demo_directory
+from asmhub.library.services import load_demo_library
+from asmhub.taxonomy.loaders import load_taxonomy
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM = os.environ.get("ASMHUB_CHROMIUM", "/usr/bin/chromium")
+SHOTS = Path(os.environ.get("ASMHUB_SCREENSHOTS", "test-artifacts/screenshots"))
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture
+def page(live_server: Any) -> Iterator[Any]:
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = (
+        "true"  # Playwright's event loop shares the test thread
+    )
+    from playwright.sync_api import sync_playwright
+
+    load_taxonomy()
+    sync_roles()
+    load_demo_directory()
+    load_demo_library()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        context = browser.new_context(
+            viewport={"width": 1280, "height": 900}, base_url=live_server.url
+        )
+        page = context.new_page()
+        page.csp_violations = []  # type: ignore[attr-defined]
+        page.on(
+            "console",
+            lambda msg: (
+                "Content Security Policy" in msg.text and page.csp_violations.append(msg.text)
+            ),
+        )
+        yield page
+        browser.close()
+
+
+def shot(page: Any, name: str) -> None:
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=False)
+
+
+def test_a_visitor_browses_and_a_member_signs_in(page: Any) -> None:
+    make_user("amina", "member", Organization.objects.get(slug="pact"))
+
+    page.goto("/")
+    assert "open partnership platform" in page.inner_text("h1")
+    shot(page, "home")
+
+    page.click("nav.main-nav >> text=Organizations")
+    assert page.locator(".card").count() >= 20
+    page.fill("#q", "mercury")
+    page.wait_for_url(
+        "**q=mercury**"
+    )  # htmx swapped the results and pushed the search into the address bar
+    count = page.inner_text(".result-count")
+    assert "organizations" in count and not count.startswith("69 ")
+    shot(page, "organizations-search")
+
+    page.goto("/directory/organizations/?country=PE")
+    page.click("text=CooperAcción")
+    assert page.inner_text("h1").startswith("CooperAcción")
+    shot(page, "organization")
+
+    page.goto("/directory/people/jon-hobbs/")
+    assert "Contact details are never public" in page.inner_text("main")
+    shot(page, "person")
+
+    page.goto("/accounts/login/")
+    page.fill("#id_username", "amina")
+    page.fill("#id_password", "a-long-pass-phrase-91")
+    page.click("main button[type=submit]")
+    page.wait_for_url("**/")
+    assert "amina" in page.inner_text("header")
+    page.goto("/directory/organizations/")
+    assert page.is_visible("text=Add an organization")
+
+    page.goto("/library/?q=mercury+women+Peru")
+    assert "Karyn Keenan" in page.inner_text("#results")  # the Santa Filomena section
+    shot(page, "library-search")
+    page.click("#results .hit-passage >> nth=0 >> h2 a")  # stories and facts rank too
+    assert page.locator(".passage:target").count() == 1  # opened at the passage
+    shot(page, "library-resource")
+
+    page.goto("/taxonomy/")
+    shot(page, "taxonomy")
+    page.goto("/taxonomy/sdg/8/")
+    assert "8.7" in page.inner_text("main")
+    shot(page, "sdg-8")
+    page.goto("/api/docs")
+    page.wait_for_selector(".swagger-ui .info", timeout=15000)
+    shot(page, "api-docs")
+    assert page.csp_violations == []
+
+
+def test_the_platform_speaks_french(page: Any) -> None:
+    page.goto("/")
+    with page.expect_navigation():
+        page.select_option("#lang-select", "fr")
+    assert page.locator("html").get_attribute("lang") == "fr"
+    page.goto("/taxonomy/lever-issues/mercury-chemicals/")
+    assert "mercure" in page.inner_text("h1").lower()
+    shot(page, "lever-issue-fr")

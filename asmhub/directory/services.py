@@ -1,0 +1,137 @@
+"""Directory services: contact details under permission, and the demo dataset."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.db import transaction
+
+from asmhub.core import permissions
+from asmhub.core.models import AuditEntry, Status
+from asmhub.directory.models import (
+    Affiliation,
+    ContactDetails,
+    NetworkMembership,
+    Organization,
+    Person,
+)
+from asmhub.taxonomy.models import Country, LeverIssue, StakeholderType
+
+DEMO_DIR = Path(__file__).resolve().parent / "data" / "demo"
+
+
+class DirectoryDataError(ValueError):
+    """A directory data file names something that does not exist."""
+
+
+def contact_details_for(user: Any, person: Person) -> ContactDetails | None:
+    """The person's e-mail and phone, or None when the user may not see them."""
+    if not permissions.can_view_contact_details(user):
+        return None
+    return ContactDetails.objects.filter(person=person).first()
+
+
+def _lookup(mapping: dict[str, Any], keys: list[str], where: str, what: str) -> list[Any]:
+    unknown = [k for k in keys if k not in mapping]
+    if unknown:
+        raise DirectoryDataError(f"{where}: unknown {what} {unknown}")
+    return [mapping[k] for k in keys]
+
+
+@transaction.atomic
+def load_demo_directory(directory: Path = DEMO_DIR) -> dict[str, int]:
+    """Create or update the demo organizations and people; idempotent."""
+    orgs_data = yaml.safe_load((directory / "organizations.yaml").read_text(encoding="utf-8"))
+    people_data = yaml.safe_load((directory / "people.yaml").read_text(encoding="utf-8"))
+    types = {t.slug: t for t in StakeholderType.objects.all()}
+    countries = {c.code: c for c in Country.objects.all()}
+    issues = {i.slug: i for i in LeverIssue.objects.all()}
+    if not types or not countries:
+        raise DirectoryDataError("load the taxonomy first (asmhub load-taxonomy)")
+
+    organizations: dict[str, Organization] = {}
+    for item in orgs_data["organizations"]:
+        where = f"organizations.yaml {item['slug']}"
+        hq = item.get("hq_country")
+        org, _ = Organization.objects.update_or_create(
+            slug=item["slug"],
+            defaults={
+                "name": item["name"],
+                "acronym": item.get("acronym") or "",
+                "stakeholder_type": _lookup(types, [item["type"]], where, "stakeholder type")[0],
+                "hq_country": _lookup(countries, [hq], where, "country")[0] if hq else None,
+                "website": item.get("website") or "",
+                "description": (item.get("description") or "").strip(),
+                "source": item.get("source") or "",
+                "status": Status.PUBLISHED,
+            },
+        )
+        org.countries.set(_lookup(countries, item.get("countries") or [], where, "countries"))
+        org.lever_issues.set(_lookup(issues, item.get("lever_issues") or [], where, "lever issues"))
+        organizations[org.slug] = org
+    for item in orgs_data["organizations"]:
+        where = f"organizations.yaml {item['slug']}"
+        org = organizations[item["slug"]]
+        parent = (
+            _lookup(organizations, [item["parent"]], where, "parent")[0]
+            if item.get("parent")
+            else None
+        )
+        if org.parent_id != (parent.pk if parent else None):
+            org.parent = parent
+            org.save(update_fields=["parent"])
+        for membership in item.get("networks") or []:
+            network = _lookup(organizations, [membership["network"]], where, "network")[0]
+            NetworkMembership.objects.update_or_create(
+                organization=org,
+                network=network,
+                defaults={
+                    "since": int(membership["since"]) if membership.get("since") else None,
+                    "state": membership.get("status", "member"),
+                },
+            )
+
+    people = 0
+    for item in people_data["people"]:
+        where = f"people.yaml {item['slug']}"
+        champion = item.get("champion") or {}
+        person, _ = Person.objects.update_or_create(
+            slug=item["slug"],
+            defaults={
+                "name": item["name"],
+                "honorific": item.get("honorific") or "",
+                "expertise": item.get("expertise") or "",
+                "is_champion": bool(champion),
+                "champion_of": champion.get("of", ""),
+                "source": item.get("role_in_seed") or "",
+                "status": Status.PUBLISHED,
+            },
+        )
+        person.lever_issues.set(
+            _lookup(issues, item.get("lever_issues") or [], where, "lever issues")
+        )
+        person.countries.set(_lookup(countries, item.get("countries") or [], where, "countries"))
+        person.champion_countries.set(
+            _lookup(countries, champion.get("countries") or [], where, "countries")
+        )
+        wanted = set()
+        for affiliation in item.get("affiliations") or []:
+            org = _lookup(organizations, [affiliation["organization"]], where, "organization")[0]
+            Affiliation.objects.update_or_create(
+                person=person,
+                organization=org,
+                defaults={
+                    "title": affiliation.get("title") or "",
+                    "is_primary": bool(affiliation.get("primary")),
+                },
+            )
+            wanted.add(org.pk)
+        person.affiliations.exclude(organization_id__in=wanted).delete()
+        people += 1
+    return {"organizations": len(organizations), "people": people}
+
+
+def history(obj: Organization | Person) -> list[AuditEntry]:
+    return list(AuditEntry.for_object(obj)[:50])

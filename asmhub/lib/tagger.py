@@ -1,0 +1,155 @@
+"""An explainable phrase tagger: which labels a text touches, how surely, and why.
+
+A ``Term`` is a phrase and the labels it signals (``issue:mercury-chemicals``,
+``sdg:3.9``, ``country:PE``...), with a weight. ``Tagger.tag`` finds every term in a
+text (whole words only; accents and case folded, except for terms marked
+case-sensitive such as acronyms) and, per label, sums the weights of the distinct
+phrases found, each counted with diminishing returns: ``score = sum(w * (1 + ln n))``.
+The confidence is ``1 - exp(-score)``, so one weak word stays below one half and
+several specific phrases approach one. Each suggestion lists the phrases that
+triggered it, so a curator sees why.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: 'Cassitérite' -> 'cassiterite'."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
+
+
+@dataclass(frozen=True)
+class Term:
+    phrase: str
+    labels: tuple[str, ...]
+    weight: float = 1.0
+    case_sensitive: bool = False
+
+
+@dataclass
+class Suggestion:
+    label: str
+    confidence: float
+    triggers: list[str] = field(default_factory=list)
+    count: int = 0
+
+
+def _pattern(phrases: Iterable[str]) -> re.Pattern[str] | None:
+    ordered = sorted(set(phrases), key=len, reverse=True)  # the longest phrase wins at a position
+    if not ordered:
+        return None
+    body = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in ordered)
+    return re.compile(rf"(?<!\w)(?:{body})(?!\w)")
+
+
+class Tagger:
+    def __init__(self, terms: Iterable[Term], version: str = "") -> None:
+        self.version = version
+        self._folded: dict[str, list[Term]] = defaultdict(list)
+        self._exact: dict[str, list[Term]] = defaultdict(list)
+        for term in terms:
+            if not term.phrase.strip():
+                continue
+            if term.case_sensitive:
+                self._exact[term.phrase].append(term)
+            else:
+                self._folded[fold(term.phrase)].append(term)
+        self._folded_re = _pattern(self._folded)
+        self._exact_re = _pattern(self._exact)
+
+    @property
+    def size(self) -> int:
+        return len(self._folded) + len(self._exact)
+
+    def _matches(self, text: str) -> dict[str, int]:
+        """Each matched phrase (as the ontology writes it, folded) with its count."""
+        counts: dict[str, int] = defaultdict(int)
+        if self._folded_re is not None:
+            for match in self._folded_re.finditer(fold(text)):
+                counts[" ".join(match.group(0).split())] += 1
+        if self._exact_re is not None:
+            for match in self._exact_re.finditer(text):
+                counts["=" + " ".join(match.group(0).split())] += 1
+        return counts
+
+    def tag(self, text: str, minimum: float = 0.0) -> list[Suggestion]:
+        scores: dict[str, float] = defaultdict(float)
+        found: dict[str, Suggestion] = {}
+        for key, count in self._matches(text).items():
+            terms = self._exact[key[1:]] if key.startswith("=") else self._folded[key]
+            for term in terms:
+                for label in term.labels:
+                    scores[label] += term.weight * (1 + math.log(count))
+                    suggestion = found.setdefault(label, Suggestion(label, 0.0))
+                    if term.phrase not in suggestion.triggers:
+                        suggestion.triggers.append(term.phrase)
+                    suggestion.count += count
+        result = []
+        for label, suggestion in found.items():
+            suggestion.confidence = round(1 - math.exp(-scores[label]), 3)
+            if suggestion.confidence >= minimum:
+                result.append(suggestion)
+        return sorted(result, key=lambda s: (-s.confidence, s.label))
+
+
+@dataclass
+class LabelScore:
+    label: str
+    true_positives: int = 0
+    false_positives: int = 0
+    false_negatives: int = 0
+
+    @property
+    def precision(self) -> float:
+        found = self.true_positives + self.false_positives
+        return self.true_positives / found if found else 0.0
+
+    @property
+    def recall(self) -> float:
+        expected = self.true_positives + self.false_negatives
+        return self.true_positives / expected if expected else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    @property
+    def support(self) -> int:
+        return self.true_positives + self.false_negatives
+
+
+def evaluate(
+    pairs: Iterable[tuple[set[str], set[str]]],
+) -> tuple[list[LabelScore], dict[str, float]]:
+    """Per-label precision, recall and F1 for (expected, predicted) label sets, and their macro average.
+
+    The macro average is over the labels that occur in the expected sets.
+    """
+    scores: dict[str, LabelScore] = {}
+    for expected, predicted in pairs:
+        for label in expected | predicted:
+            score = scores.setdefault(label, LabelScore(label))
+            if label in expected and label in predicted:
+                score.true_positives += 1
+            elif label in predicted:
+                score.false_positives += 1
+            else:
+                score.false_negatives += 1
+    ordered = sorted(scores.values(), key=lambda s: s.label)
+    supported = [s for s in ordered if s.support]
+    n = len(supported) or 1
+    macro = {
+        "precision": sum(s.precision for s in supported) / n,
+        "recall": sum(s.recall for s in supported) / n,
+        "f1": sum(s.f1 for s in supported) / n,
+    }
+    return ordered, macro

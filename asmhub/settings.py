@@ -1,0 +1,254 @@
+"""Django settings for ASM Hub.
+
+Every value that changes between machines is read from the environment through
+``asmhub.lib.env``; docs/configuration.md lists each variable (a test checks it).
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Any
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+from asmhub.lib.env import env_bool, env_choice, env_int, env_list, env_str
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+DATA_DIR = Path(env_str("ASMHUB_DATA_DIR", str(Path.cwd() / "var"))).resolve()
+
+DEBUG = env_bool("ASMHUB_DEBUG", False)
+
+
+def _secret_key() -> str:
+    """Use ASMHUB_SECRET_KEY; without it, keep a generated key in the data folder."""
+    configured = env_str("ASMHUB_SECRET_KEY")
+    if configured:
+        return configured
+    key_file = DATA_DIR / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(50)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key
+
+
+SECRET_KEY = _secret_key()
+SECRET_KEY_FROM_FILE = not env_str("ASMHUB_SECRET_KEY")
+
+ALLOWED_HOSTS = env_list("ASMHUB_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
+CSRF_TRUSTED_ORIGINS = env_list("ASMHUB_CSRF_TRUSTED_ORIGINS")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "ninja",
+    "django_htmx",
+    "axes",
+    "django_tasks",
+    "django_tasks_db",
+    "asmhub.core",
+    "asmhub.accounts",
+    "asmhub.taxonomy",
+    "asmhub.directory",
+    "asmhub.library",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "asmhub.core.middleware.RejectNulCharactersMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "asmhub.urls"
+WSGI_APPLICATION = "asmhub.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "asmhub.core.context_processors.site",
+            ],
+        },
+    },
+]
+
+# Database: SQLite in the data folder unless DATABASE_URL names another database.
+DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'asmhub.sqlite3'}")
+_database: dict[str, Any] = dict(dj_database_url.parse(DATABASE_URL, conn_max_age=60))
+if _database["ENGINE"] == "django.db.backends.sqlite3":
+    _database["CONN_MAX_AGE"] = 0
+    _database["OPTIONS"] = {
+        # Writers queue behind each other instead of failing with "database is locked".
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": (
+            "PRAGMA journal_mode=WAL;"
+            "PRAGMA synchronous=NORMAL;"
+            "PRAGMA busy_timeout=20000;"
+            "PRAGMA cache_size=-64000;"
+            "PRAGMA temp_store=MEMORY;"
+        ),
+    }
+else:
+    _database["CONN_HEALTH_CHECKS"] = True
+DATABASES = {"default": _database}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = env_str("ASMHUB_REDIS_URL")
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "core:home"
+
+# Throttled sign-in: django-axes locks a username and address pair after repeated failures.
+AXES_FAILURE_LIMIT = env_int("ASMHUB_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = env_int("ASMHUB_LOGIN_COOLOFF_MINUTES", 15, minimum=1) / 60
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", _("English")), ("fr", _("French"))]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+MEDIA_URL = "/media/"
+MEDIA_ROOT = DATA_DIR / "media"
+WHITENOISE_USE_FINDERS = True
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+
+_storage = env_choice("ASMHUB_STORAGE", ("filesystem", "s3"), "filesystem")
+if _storage == "s3":
+    _default_storage: dict[str, Any] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("ASMHUB_S3_BUCKET"),
+            "endpoint_url": env_str("ASMHUB_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("ASMHUB_S3_REGION") or None,
+            "default_acl": None,
+            "querystring_auth": True,
+        },
+    }
+else:
+    _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+STORAGES = {
+    "default": _default_storage,
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedStaticFilesStorage"
+    },
+}
+
+# Background work: the Django tasks API (django-tasks backport of django.tasks).
+_tasks_backend = env_choice("ASMHUB_TASKS_BACKEND", ("immediate", "database"), "immediate")
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend"
+        if _tasks_backend == "database"
+        else "django_tasks.backends.immediate.ImmediateBackend",
+    }
+}
+
+_email = env_choice("ASMHUB_EMAIL_BACKEND", ("console", "smtp", "memory"), "console")
+EMAIL_BACKEND = (
+    f"django.core.mail.backends.{'locmem' if _email == 'memory' else _email}.EmailBackend"
+)
+EMAIL_HOST = env_str("ASMHUB_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("ASMHUB_EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env_str("ASMHUB_EMAIL_USER")
+EMAIL_HOST_PASSWORD = env_str("ASMHUB_EMAIL_PASSWORD")
+EMAIL_USE_TLS = env_bool("ASMHUB_EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("ASMHUB_DEFAULT_FROM_EMAIL", "ASM Hub <noreply@asmhub.localhost>")
+
+# HTTPS-only cookies and headers, for deployments behind TLS.
+SECURE = env_bool("ASMHUB_SECURE", False)
+SESSION_COOKIE_SECURE = SECURE
+CSRF_COOKIE_SECURE = SECURE
+SECURE_SSL_REDIRECT = SECURE
+SECURE_HSTS_SECONDS = 31536000 if SECURE else 0
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if SECURE else None
+SESSION_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
+
+NINJA_PAGINATION_PER_PAGE = 50
+NINJA_PAGINATION_MAX_LIMIT = 500
+API_THROTTLE_ANONYMOUS = env_str("ASMHUB_API_THROTTLE_ANONYMOUS", "600/m")
+API_THROTTLE_AUTHENTICATED = env_str("ASMHUB_API_THROTTLE_AUTHENTICATED", "3000/m")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("ASMHUB_LOG_LEVEL", "INFO")},
+    "loggers": {"axes": {"level": "WARNING"}},
+}
+
+# Uploaded files are served by the web process only on a filesystem store without a proxy in front.
+ASMHUB_SERVE_MEDIA = env_bool("ASMHUB_SERVE_MEDIA", _storage == "filesystem")
+CSRF_FAILURE_VIEW = "asmhub.core.views.csrf_failure"
