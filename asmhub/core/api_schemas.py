@@ -71,3 +71,14 @@ def answers(ok: Any, *errors: int) -> dict[int, Any]:
     and 422 (a parameter that does not validate); ``errors`` adds others, e.g. 404.
     """
     return {200: ok, 401: ErrorOut, 422: InvalidOut, **{code: ErrorOut for code in errors}}
+
+
+def filter_params(filters: Schema) -> dict[str, list[str]]:
+    """A list endpoint's query schema as the ``{key: [values]}`` that list searches take."""
+    params: dict[str, list[str]] = {}
+    for key, value in filters.dict().items():
+        if isinstance(value, list):
+            params[key] = value
+        elif value not in (None, ""):
+            params[key] = ["1" if value is True else str(value)]
+    return params

@@ -12,7 +12,7 @@ from ninja.pagination import paginate
 from asmhub.accounts.auth import PUBLIC, SIGNED_IN
 from asmhub.core import permissions
 from asmhub.core.actions import ChangeStatus, SaveContribution
-from asmhub.core.api_schemas import FacetOut, Ref, answers, facets_out, ref
+from asmhub.core.api_schemas import FacetOut, Ref, answers, facets_out, filter_params, ref
 from asmhub.core.pagination import Pagination
 from asmhub.directory import search, services
 from asmhub.directory.models import Organization, Person
@@ -184,16 +184,6 @@ class PeopleFilters(Schema):
     champion: bool | None = Field(None, description="Only champions")
 
 
-def _params(filters: Schema) -> dict[str, list[str]]:
-    params: dict[str, list[str]] = {}
-    for key, value in filters.dict().items():
-        if isinstance(value, list):
-            params[key] = value
-        elif value not in (None, ""):
-            params[key] = ["1" if value is True else str(value)]
-    return params
-
-
 def _visible_org(request: HttpRequest, slug: str) -> Organization:
     org = Organization.objects.filter(slug=slug).first()
     if org is None or not permissions.can_view(request.user, org):
@@ -204,7 +194,7 @@ def _visible_org(request: HttpRequest, slug: str) -> Organization:
 @router.get("/organizations", response=answers(list[OrganizationOut]), summary="List organizations")
 @paginate(Pagination)
 def list_organizations(request: HttpRequest, filters: Query[OrganizationFilters]) -> Any:
-    organizations, _ = search.organizations_for(request.user, _params(filters))
+    organizations, _ = search.organizations_for(request.user, filter_params(filters))
     return organizations.prefetch_related("countries", "memberships__network")
 
 
@@ -214,7 +204,7 @@ def list_organizations(request: HttpRequest, filters: Query[OrganizationFilters]
     summary="Facet counts for an organization search",
 )
 def organization_facets(request: HttpRequest, filters: Query[OrganizationFilters]) -> Any:
-    return facets_out(search.organizations_for(request.user, _params(filters))[1])
+    return facets_out(search.organizations_for(request.user, filter_params(filters))[1])
 
 
 @router.get(
@@ -315,7 +305,7 @@ def organization_status(request: HttpRequest, slug: str, payload: StatusIn) -> A
 )
 @paginate(Pagination)
 def list_people(request: HttpRequest, filters: Query[PeopleFilters]) -> Any:
-    people, _ = search.people_for(request.user, _params(filters))
+    people, _ = search.people_for(request.user, filter_params(filters))
     return people.prefetch_related("countries")
 
 
@@ -323,7 +313,7 @@ def list_people(request: HttpRequest, filters: Query[PeopleFilters]) -> Any:
     "/people/facets", response=answers(list[FacetOut]), summary="Facet counts for a people search"
 )
 def people_facets(request: HttpRequest, filters: Query[PeopleFilters]) -> Any:
-    return facets_out(search.people_for(request.user, _params(filters))[1])
+    return facets_out(search.people_for(request.user, filter_params(filters))[1])
 
 
 @router.get(

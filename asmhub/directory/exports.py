@@ -6,13 +6,10 @@ details; for everyone else the columns are absent, not empty.
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import QuerySet
-from openpyxl import Workbook
 
 from asmhub.core import permissions
 from asmhub.directory.models import ContactDetails, Organization, Person
@@ -98,24 +95,3 @@ def people_rows(user: Any, people: QuerySet[Person]) -> tuple[list[str], Iterabl
             yield row
 
     return PEOPLE_COLUMNS + (CONTACT_COLUMNS if with_contact else []), rows()
-
-
-def to_csv(columns: Sequence[str], rows: Iterable[Sequence[str]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(columns)
-    writer.writerows(rows)
-    return ("\ufeff" + buffer.getvalue()).encode(
-        "utf-8"
-    )  # the BOM lets spreadsheet programs read UTF-8
-
-
-def to_xlsx(columns: Sequence[str], rows: Iterable[Sequence[str]], title: str) -> bytes:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title)
-    sheet.append(list(columns))
-    for row in rows:
-        sheet.append(list(row))
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()

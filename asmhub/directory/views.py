@@ -6,11 +6,11 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from asmhub.core import permissions
 from asmhub.core.crud import change_status, edit_contribution, get_visible, list_page, query_params
+from asmhub.core.exports import download
 from asmhub.directory import exports, search, services
 from asmhub.directory.forms import OrganizationForm, PersonForm
 from asmhub.directory.models import Affiliation, ContactDetails, Organization, Person
@@ -145,16 +145,7 @@ def _export(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
     else:
         people, _ = search.people_for(request.user, query_params(request))
         columns, rows = exports.people_rows(request.user, people)
-    stamp = timezone.now().strftime("%Y%m%d")
-    if fmt == "xlsx":
-        body = exports.to_xlsx(columns, rows, kind)
-        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    else:
-        body = exports.to_csv(columns, rows)
-        content_type = "text/csv; charset=utf-8"
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="asmhub-{kind}-{stamp}.{fmt}"'
-    return response
+    return download(columns, rows, kind, fmt)
 
 
 def organization_export(request: HttpRequest, fmt: str) -> HttpResponse:
