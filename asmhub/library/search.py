@@ -14,19 +14,22 @@ resources. The engines return the same shape:
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from functools import cache
+from typing import Any, Protocol, cast
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Exists, ManyToManyField, Model, OuterRef, Q, QuerySet
+from django.db.models import Field as DjangoField
 from django.db.models.expressions import RawSQL
+from django.db.models.options import Options
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from asmhub.core import permissions
-from asmhub.core.facets import Choice, Facet, FacetResult, apply_facets
+from asmhub.core.facets import Choice, Facet, FacetOption, FacetResult, apply_facets
 from asmhub.directory.models import Organization
 from asmhub.lib.query import Query, parse, to_fts5, to_tsquery
 from asmhub.library.models import Fact, Resource, ResourceType, SuccessStory
@@ -83,48 +86,157 @@ def highlight(raw: str) -> SafeString:
 
 
 class Engine(Protocol):
+    def prepare(self, query: Query) -> None: ...
+
+    def release(self) -> None: ...
+
     def hits(
         self, query: Query, scope_sql: str, scope_params: Sequence[Any], limit: int, offset: int
     ) -> tuple[list[Hit], int]: ...
 
     def matching_resources_sql(self, query: Query) -> tuple[str, list[Any]]: ...
 
+    def facets(
+        self, resources: QuerySet[Resource], params: Mapping[str, list[str]]
+    ) -> tuple[tuple[str, list[Any]], list[FacetResult]]:
+        """Count the facets over ``resources``, the matching ones the user may see.
+
+        Returns the SQL (and its parameters) of the ids of those that pass every chosen
+        filter, and the facet counts, as ``core.facets.apply_facets`` counts them.
+        """
+        ...
+
+
+def _counted_by_queries(
+    resources: QuerySet[Resource], params: Mapping[str, list[str]]
+) -> tuple[tuple[str, list[Any]], list[FacetResult]]:
+    scoped, facets = apply_facets(resources, RESOURCE_FACETS, params)
+    sql, sql_params = scoped.order_by().values("pk").query.sql_with_params()
+    return (sql, list(sql_params)), facets
+
 
 class SQLiteEngine:
+    """FTS5, read once per search.
+
+    ``prepare`` runs the MATCH a single time and keeps every matching document, with its
+    BM25 score, in a temporary table of the connection; the hits, the total and the
+    matching resources that the facets count are then read from that table, and
+    snippets are made for the page of hits only. The join to the documents goes through
+    a covering index (migration 0003), which is a fraction of the documents' size.
+
+    ``facets`` keeps the matching resources the user may see in a second temporary table,
+    with their type, year and language, and counts each facet there and in the
+    many-to-many tables, instead of joining the resources anew for every facet (CROSS JOIN
+    keeps SQLite reading from the matching resources, not from the whole relation).
+    """
+
     TABLE = "library_search_fts"
+    MATCHES = "temp.library_search_match"
+    RESOURCES = "temp.library_search_resource"
 
     def __init__(self, any_term: bool = False) -> None:
         self.any_term = any_term
 
+    def prepare(self, query: Query) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "CREATE TEMP TABLE IF NOT EXISTS library_search_match (id INTEGER PRIMARY KEY, "
+                "kind TEXT, resource_id INTEGER, fact_id INTEGER, story_id INTEGER, score REAL)"
+            )
+            cursor.execute(f"DELETE FROM {self.MATCHES}")  # noqa: S608
+            cursor.execute(
+                f"INSERT INTO {self.MATCHES} SELECT d.id, d.kind, d.resource_id, d.fact_id, "  # noqa: S608
+                f"d.story_id, bm25({self.TABLE}, 4.0, 2.0, 1.0) FROM {self.TABLE} "
+                "JOIN library_searchdocument d INDEXED BY library_searchdocument_match "
+                f"ON d.id = {self.TABLE}.rowid WHERE {self.TABLE} MATCH %s",
+                [to_fts5(query, any_term=self.any_term)],
+            )
+
+    def release(self) -> None:
+        """Empty the temporary tables: the connection may serve other requests."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT name FROM sqlite_temp_master WHERE type = 'table' "
+                "AND name IN ('library_search_match', 'library_search_resource')"
+            )
+            for (name,) in cursor.fetchall():
+                cursor.execute(f"DELETE FROM temp.{name}")  # noqa: S608
+
+    def facets(
+        self, resources: QuerySet[Resource], params: Mapping[str, list[str]]
+    ) -> tuple[tuple[str, list[Any]], list[FacetResult]]:
+        columns = [facet.lookup for facet in _COLUMN_FACETS]
+        sql, sql_params = resources.order_by().values_list("pk", *columns).query.sql_with_params()
+        selected = _selected(params)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "CREATE TEMP TABLE IF NOT EXISTS library_search_resource (id INTEGER PRIMARY KEY, "
+                + ", ".join(columns)
+                + ")"
+            )
+            cursor.execute(f"DELETE FROM {self.RESOURCES}")  # noqa: S608
+            cursor.execute(f"INSERT INTO {self.RESOURCES} {sql}", sql_params)
+            conditions = {
+                facet.key: _condition(facet, selected[facet.key])
+                for facet in RESOURCE_FACETS
+                if selected[facet.key]
+            }
+            results = []
+            for facet in RESOURCE_FACETS:
+                where, where_params = _all_of(v for k, v in conditions.items() if k != facet.key)
+                if facet in _COLUMN_FACETS:
+                    count_sql = (
+                        f"SELECT r.{facet.lookup}, count(*) FROM {self.RESOURCES} r "  # noqa: S608
+                        f"WHERE {where} GROUP BY r.{facet.lookup}"
+                    )
+                else:
+                    m2m = _many_to_many(facet.lookup)
+                    count_sql = (
+                        f"SELECT t.{m2m.target_column}, count(*) FROM {self.RESOURCES} r "  # noqa: S608
+                        f"CROSS JOIN {m2m.through} t ON t.{m2m.resource_column} = r.id "
+                        f"WHERE {where} GROUP BY t.{m2m.target_column}"
+                    )
+                cursor.execute(count_sql, where_params)
+                counts = {v: n for v, n in cursor.fetchall() if v is not None}
+                results.append(_facet_result(facet, counts, selected[facet.key]))
+        where, where_params = _all_of(conditions.values())
+        return (f"SELECT r.id FROM {self.RESOURCES} r WHERE {where}", where_params), results  # noqa: S608
+
     def hits(
         self, query: Query, scope_sql: str, scope_params: Sequence[Any], limit: int, offset: int
     ) -> tuple[list[Hit], int]:
-        match = to_fts5(query, any_term=self.any_term)
-        where = f"{self.TABLE} MATCH %s AND ({scope_sql})"
-        params = [match, *scope_params]
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT d.kind, d.resource_id, d.position, d.page, d.heading, d.title, "  # noqa: S608
-                f"snippet({self.TABLE}, 2, char(2), char(3), '…', 28), bm25({self.TABLE}, 4.0, 2.0, 1.0) AS score, "
-                "d.fact_id, d.story_id "
-                f"FROM {self.TABLE} JOIN library_searchdocument d ON d.id = {self.TABLE}.rowid "
-                f"WHERE {where} ORDER BY score LIMIT %s OFFSET %s",
-                [*params, limit, offset],
+                f"SELECT d.id, d.score, count(*) OVER () FROM {self.MATCHES} d "  # noqa: S608
+                f"WHERE {scope_sql} ORDER BY d.score, d.id LIMIT %s OFFSET %s",
+                [*scope_params, limit, offset],
             )
-            rows = cursor.fetchall()
+            ranked = cursor.fetchall()
+            if not ranked:  # none in scope, or an offset past the last one
+                cursor.execute(
+                    f"SELECT count(*) FROM {self.MATCHES} d WHERE {scope_sql}",  # noqa: S608
+                    list(scope_params),
+                )
+                return [], cursor.fetchone()[0]
+            total = ranked[0][2]
+            ids = [row[0] for row in ranked]
             cursor.execute(
-                f"SELECT count(*) FROM {self.TABLE} JOIN library_searchdocument d "  # noqa: S608
-                f"ON d.id = {self.TABLE}.rowid WHERE {where}",
-                params,
+                f"SELECT d.id, d.kind, d.resource_id, d.position, d.page, d.heading, d.title, "  # noqa: S608
+                f"snippet({self.TABLE}, 2, char(2), char(3), '…', 28), d.fact_id, d.story_id "
+                f"FROM {self.TABLE} JOIN library_searchdocument d ON d.id = {self.TABLE}.rowid "
+                f"WHERE {self.TABLE} MATCH %s AND {self.TABLE}.rowid IN ({', '.join(['%s'] * len(ids))})",
+                [to_fts5(query, any_term=self.any_term), *ids],
             )
-            total = cursor.fetchone()[0]
-        return [_hit(row, -row[7]) for row in rows], total
+            rows = {row[0]: row[1:] for row in cursor.fetchall()}
+        hits = [
+            _hit((*rows[i][:7], None, *rows[i][7:]), -score) for i, score, _ in ranked if i in rows
+        ]
+        return hits, total
 
     def matching_resources_sql(self, query: Query) -> tuple[str, list[Any]]:
         return (
-            f"SELECT d.resource_id FROM {self.TABLE} JOIN library_searchdocument d "  # noqa: S608
-            f"ON d.id = {self.TABLE}.rowid WHERE {self.TABLE} MATCH %s AND d.resource_id IS NOT NULL",
-            [to_fts5(query, any_term=self.any_term)],
+            f"SELECT resource_id FROM {self.MATCHES} WHERE resource_id IS NOT NULL",  # noqa: S608
+            [],
         )
 
 
@@ -135,6 +247,17 @@ class PostgresEngine:
     HEADLINE = (
         "StartSel=\x02, StopSel=\x03, MaxWords=40, MinWords=15, MaxFragments=1, FragmentDelimiter=…"
     )
+
+    def prepare(self, query: Query) -> None:
+        pass  # each query below runs its own match, on the GIN index
+
+    def release(self) -> None:
+        pass
+
+    def facets(
+        self, resources: QuerySet[Resource], params: Mapping[str, list[str]]
+    ) -> tuple[tuple[str, list[Any]], list[FacetResult]]:
+        return _counted_by_queries(resources, params)
 
     def hits(
         self, query: Query, scope_sql: str, scope_params: Sequence[Any], limit: int, offset: int
@@ -179,16 +302,22 @@ def engine(*, any_term: bool = False) -> Engine:
     return SQLiteEngine(any_term)
 
 
+def _language_choice(code: str) -> Choice:
+    return Choice(code, code.upper())
+
+
+def _year_choice(year: int) -> Choice:
+    return Choice(str(year), str(year))
+
+
 def _languages() -> list[Choice]:
     codes = Resource.objects.order_by().values_list("language", flat=True).distinct()
-    return [Choice(code, code.upper()) for code in sorted(codes)]
+    return [_language_choice(code) for code in sorted(codes)]
 
 
 def _years() -> list[Choice]:
     years = Resource.objects.exclude(year=None).order_by().values_list("year", flat=True).distinct()
-    return [
-        Choice(str(y), str(y)) for y in sorted((y for y in years if y is not None), reverse=True)
-    ]
+    return [_year_choice(y) for y in sorted((y for y in years if y is not None), reverse=True)]
 
 
 RESOURCE_FACETS = [
@@ -216,10 +345,129 @@ RESOURCE_FACETS = [
         "organization",
         _("Organization"),
         "publishers__slug",
-        lambda: Organization.objects.filter(publications__isnull=False).distinct(),
+        lambda: Organization.objects.filter(
+            Exists(Resource.publishers.through.objects.filter(organization_id=OuterRef("pk")))
+        ),
         label_of=lambda o: o.short_name,
     ),
 ]
+
+
+# Facet counting over the temporary tables of SQLiteEngine: the same counts, options and
+# order as core.facets.apply_facets, read from the matching resources only.
+
+_COLUMN_FACETS = [facet for facet in RESOURCE_FACETS if "__" not in facet.lookup]
+# Facets whose values are those of a column: their options are the values counted (and the
+# chosen ones that some resource has), rather than every distinct value in the library.
+_CHOICE_OF_VALUE: dict[str, Callable[[Any], Choice]] = {
+    "year": _year_choice,
+    "language": _language_choice,
+}
+
+
+@dataclass(frozen=True)
+class _ManyToMany:
+    through: str
+    resource_column: str
+    target_column: str
+    target: str
+    target_pk: str
+    value_column: str
+
+
+@cache
+def _many_to_many(lookup: str) -> _ManyToMany:
+    """The tables and columns behind a facet lookup such as ``countries__code``."""
+    name, attribute = lookup.split("__")
+    field = Resource._meta.get_field(name)
+    assert isinstance(field, ManyToManyField)
+    through = cast(type[Model], field.remote_field.through)._meta
+    target = cast(type[Model], field.related_model)._meta
+
+    def column(meta: Options[Any], name: str) -> str:
+        found = meta.get_field(name)
+        assert isinstance(found, DjangoField)
+        return str(found.column)
+
+    return _ManyToMany(
+        through=through.db_table,
+        resource_column=column(through, field.m2m_field_name()),
+        target_column=column(through, field.m2m_reverse_field_name()),
+        target=target.db_table,
+        target_pk=str(target.pk.column),
+        value_column=column(target, attribute),
+    )
+
+
+def _selected(params: Mapping[str, list[str]]) -> dict[str, list[str]]:
+    """The chosen values of each facet, as apply_facets reads them (unconvertible ones dropped)."""
+    chosen: dict[str, list[str]] = {}
+    for facet in RESOURCE_FACETS:
+        values = []
+        for value in params.get(facet.key, []):
+            if not value:
+                continue
+            try:
+                values.append(str(facet.coerce(value)))
+            except (TypeError, ValueError):
+                continue
+        chosen[facet.key] = values
+    return chosen
+
+
+def _condition(facet: Facet, values: list[str]) -> tuple[str, list[Any]]:
+    """SQL on ``r`` (a row of SQLiteEngine.RESOURCES): the resource has one of ``values``."""
+    marks = ", ".join(["%s"] * len(values))
+    coerced = [facet.coerce(value) for value in values]
+    if facet in _COLUMN_FACETS:
+        return f"r.{facet.lookup} IN ({marks})", coerced
+    m2m = _many_to_many(facet.lookup)
+    return (
+        f"r.id IN (SELECT t.{m2m.resource_column} FROM {m2m.through} t "  # noqa: S608
+        f"JOIN {m2m.target} x ON x.{m2m.target_pk} = t.{m2m.target_column} "
+        f"WHERE x.{m2m.value_column} IN ({marks}))",
+        coerced,
+    )
+
+
+def _all_of(conditions: Iterable[tuple[str, list[Any]]]) -> tuple[str, list[Any]]:
+    parts, values = ["1 = 1"], []
+    for sql, params in conditions:
+        parts.append(sql)
+        values += params
+    return " AND ".join(parts), values
+
+
+def _facet_result(facet: Facet, counts: dict[Any, int], selected: list[str]) -> FacetResult:
+    """The facet's options as apply_facets lists them, from ``counts``: by value for a column
+    facet, by the primary key of the related record for a many-to-many one."""
+    if facet.key in _CHOICE_OF_VALUE or facet in _COLUMN_FACETS:
+        counts = {str(value): n for value, n in counts.items()}
+    if facet.key in _CHOICE_OF_VALUE:
+        present = [
+            value
+            for value in selected
+            if value not in counts
+            and Resource.objects.filter(**{facet.lookup: facet.coerce(value)}).exists()
+        ]
+        make = _CHOICE_OF_VALUE[facet.key]
+        options: Iterable[Any] = [make(facet.coerce(value)) for value in {*counts, *present}]
+    else:
+        options = facet.options()
+        if isinstance(options, QuerySet):
+            options = options.filter(
+                Q(pk__in=list(counts)) | Q(**{f"{facet.value_field}__in": selected})
+            )
+            counts = {str(getattr(o, facet.value_field)): counts.get(o.pk, 0) for o in options}
+    result = FacetResult(facet)
+    for option in options:
+        value = str(getattr(option, facet.value_field))
+        count = counts.get(value, 0)
+        is_selected = value in selected
+        if count or is_selected:
+            result.options.append(FacetOption(value, facet.label_of(option), count, is_selected))
+    result.options.sort(key=lambda o: (-o.count, o.label))
+    return result
 
 
 def search(
@@ -256,13 +504,8 @@ def _search(
 ) -> SearchResult:
     resources: QuerySet[Resource] = permissions.visible(user, Resource.objects.all())
     result = SearchResult(query=text)
-    chosen = engine(any_term=any_term)
-    if query:
-        sql, sql_params = chosen.matching_resources_sql(query)
-        # The engine's SQL holds no user text: the parsed query travels as a parameter.
-        resources = resources.filter(pk__in=RawSQL(sql, sql_params))  # noqa: S611
-    scoped, result.facets = apply_facets(resources, RESOURCE_FACETS, params)
     if not query:
+        scoped, result.facets = apply_facets(resources, RESOURCE_FACETS, params)
         result.total = scoped.count()
         page = list(scoped.order_by("-year", "title")[offset : offset + limit])
         result.hits = [
@@ -270,8 +513,17 @@ def _search(
             for r in page
         ]
         return result
-    scope_sql, scope_params = _scope(user, scoped, params)
-    result.hits, result.total = chosen.hits(query, scope_sql, scope_params, limit, offset)
+    chosen = engine(any_term=any_term)
+    chosen.prepare(query)
+    try:
+        sql, sql_params = chosen.matching_resources_sql(query)
+        # The engine's SQL holds no user text: the parsed query travels as a parameter.
+        resources = resources.filter(pk__in=RawSQL(sql, sql_params))  # noqa: S611
+        matching, result.facets = chosen.facets(resources, params)
+        scope_sql, scope_params = _scope(user, matching, params)
+        result.hits, result.total = chosen.hits(query, scope_sql, scope_params, limit, offset)
+    finally:
+        chosen.release()
     resources_by_id = Resource.objects.in_bulk(
         {h.resource_id for h in result.hits if h.resource_id}
     )
@@ -286,16 +538,20 @@ STORY_FACET_KEYS = {"country", "issue"}
 
 
 def _scope(
-    user: Any, resources: QuerySet[Resource], params: Mapping[str, list[str]]
+    user: Any, resources: tuple[str, list[Any]], params: Mapping[str, list[str]]
 ) -> tuple[str, list[Any]]:
     """The documents a search may return, as an SQL condition on ``d``.
 
-    Passages and resource records of the chosen resources; facts the user may see whose
-    source is one of them; and success stories the user may see, filtered by country and
-    lever issue (stories have no type, year or language: other filters leave them out).
+    Passages and resource records of the chosen resources (``resources``: the SQL of their
+    ids); facts the user may see whose source is one of them; and success stories the user
+    may see, filtered by country and lever issue (stories have no type, year or language:
+    other filters leave them out).
     """
-    resource_sql, resource_params = resources.order_by().values("pk").query.sql_with_params()
-    facts = permissions.visible(user, Fact.objects.filter(resource__in=resources))
+    resource_sql, resource_params = resources
+    facts = permissions.visible(
+        user,
+        Fact.objects.filter(resource_id__in=RawSQL(resource_sql, resource_params)),  # noqa: S611
+    )
     fact_sql, fact_params = facts.order_by().values("pk").query.sql_with_params()
     parts = [
         f"(d.kind IN ('resource', 'passage') AND d.resource_id IN ({resource_sql}))",
@@ -305,9 +561,10 @@ def _scope(
     chosen = {key for key, found in params.items() if any(found)} & {f.key for f in RESOURCE_FACETS}
     if chosen <= STORY_FACET_KEYS:
         stories = permissions.visible(user, SuccessStory.objects.all())
-        stories, _counts = apply_facets(
-            stories, [f for f in RESOURCE_FACETS if f.key in STORY_FACET_KEYS], params
-        )
+        selected = _selected(params)
+        for facet in RESOURCE_FACETS:
+            if facet.key in STORY_FACET_KEYS and selected[facet.key]:
+                stories = stories.filter(**{f"{facet.lookup}__in": selected[facet.key]}).distinct()
         story_sql, story_params = stories.order_by().values("pk").query.sql_with_params()
         parts.append(f"(d.kind = 'story' AND d.story_id IN ({story_sql}))")
         values += story_params

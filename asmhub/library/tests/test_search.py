@@ -155,3 +155,74 @@ def test_facts_and_stories_are_searched_with_the_resources(
     assert search(AnonymousUser(), "Nazca", {"country": ["PE"]}).total == 1
     assert search(AnonymousUser(), "Nazca", {"country": ["CD"]}).total == 0
     assert search(AnonymousUser(), "Nazca", {"type": ["report"]}).total == 0  # stories have no type
+
+
+def _facets(results: list) -> list:  # type: ignore[type-arg]
+    return [(r.key, [(o.value, o.label, o.count, o.selected) for o in r.options]) for r in results]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"country": ["PE"]},
+        {"country": ["PE", "CD"], "type": ["report"]},
+        {"year": ["2005", "1999", "not-a-year"], "language": ["fr"]},
+        {"language": ["en", "xx"], "issue": ["gender"]},
+        {"sdg": ["5", "3"], "mineral": ["gold"], "organization": ["casm"]},
+    ],
+)
+def test_each_engine_counts_facets_as_apply_facets_does(
+    library: tuple[Resource, Resource], add_text: Callable[..., Resource], params: dict
+) -> None:  # type: ignore[type-arg]
+    from django.contrib.auth.models import AnonymousUser
+    from django.db import connection
+    from django.db.models.expressions import RawSQL
+
+    from asmhub.core import permissions
+    from asmhub.directory.models import Organization
+    from asmhub.lib.query import parse
+    from asmhub.library import search as search_module
+    from asmhub.taxonomy.models import Mineral, SDGGoal, StakeholderType
+
+    french = add_text("rapport.md", "# Or\n\nLe mercure et les femmes au Pérou.\n", language="fr")
+    french.sdg_goals.add(SDGGoal.objects.get(number=5))
+    french.minerals.add(Mineral.objects.get(slug="gold"))
+    casm = Organization.objects.create(
+        name="CASM", slug="casm", stakeholder_type=StakeholderType.objects.first()
+    )
+    library[0].publishers.add(casm)
+    add_text("draft.md", "Mercury and women, a draft.\n", publish=False, year=1999)
+    query = parse("mercury OR women")
+    engine = search_module.engine(any_term=True)
+    engine.prepare(query)
+    try:
+        sql, sql_params = engine.matching_resources_sql(query)
+        resources = permissions.visible(AnonymousUser(), Resource.objects.all()).filter(
+            pk__in=RawSQL(sql, sql_params)  # noqa: S611
+        )
+        (ids_sql, ids_params), facets = engine.facets(resources, params)
+        (expected_sql, expected_params), expected = search_module._counted_by_queries(
+            resources, params
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(ids_sql, ids_params)
+            ids = {row[0] for row in cursor.fetchall()}
+            cursor.execute(expected_sql, expected_params)
+            expected_ids = {row[0] for row in cursor.fetchall()}
+    finally:
+        engine.release()
+    assert _facets(facets) == _facets(expected)
+    assert ids == expected_ids
+    assert any(option for result in facets for option in result.options)
+
+
+def test_a_page_past_the_last_hit_still_has_the_total(library: tuple[Resource, Resource]) -> None:
+    from django.contrib.auth.models import AnonymousUser
+
+    first = search(AnonymousUser(), "mercury", {})
+    past = search(AnonymousUser(), "mercury", {}, offset=first.total + 5)
+    assert first.total >= 1 and first.hits
+    assert past.total == first.total and past.hits == []
+    second = search(AnonymousUser(), "mercury", {}, limit=1, offset=1)
+    assert [h.score for h in second.hits] == [h.score for h in first.hits[1:2]]
