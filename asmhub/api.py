@@ -15,6 +15,7 @@ from asmhub.accounts.api import router as accounts_router
 from asmhub.accounts.auth import anonymous
 from asmhub.core.api import router as core_router
 from asmhub.directory.api import router as directory_router
+from asmhub.funding.api import router as funding_router
 from asmhub.library.api import router as library_router
 from asmhub.taxonomy.api import router as taxonomy_router
 
@@ -55,3 +56,4 @@ api.add_router("/accounts", accounts_router)
 api.add_router("/taxonomy", taxonomy_router)
 api.add_router("/directory", directory_router)
 api.add_router("/library", library_router)
+api.add_router("/funding", funding_router)

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "asmhub.taxonomy",
     "asmhub.directory",
     "asmhub.library",
+    "asmhub.funding",
 ]
 
 MIDDLEWARE = [

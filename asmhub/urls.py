@@ -15,6 +15,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("taxonomy/", include("asmhub.taxonomy.urls")),
     path("directory/", include("asmhub.directory.urls")),
     path("library/", include("asmhub.library.urls")),
+    path("funding/", include("asmhub.funding.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 
 def fold(text: str) -> str:
     """Lower case without accents: 'Cassitérite' -> 'cassiterite'."""
+    if text.isascii():  # nothing to decompose: the common case, and much faster
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
 

@@ -55,3 +55,18 @@ def get_item(mapping: Any, key: Any) -> Any:
     if isinstance(mapping, dict):
         return mapping.get(key) or mapping.get(str(key), "")
     return ""
+
+
+@register.filter
+def verbose_name(obj: Any) -> str:
+    """The model's verbose name, e.g. "funding opportunity", for a record or a form's instance."""
+    return str(obj._meta.verbose_name)
+
+
+@register.filter
+def heat(value: float) -> int:
+    """A 0-1 value as one of eleven heat-map steps (CSS classes level-0 to level-10)."""
+    try:
+        return max(0, min(10, round(float(value) * 10)))
+    except (TypeError, ValueError):
+        return 0

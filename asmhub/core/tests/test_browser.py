@@ -19,6 +19,7 @@ from asmhub.accounts.services import sync_roles
 from asmhub.conftest import make_user
 from asmhub.directory.models import Organization
 from asmhub.directory.services import load_demo_directory
+from asmhub.funding.services import load_demo_funding
 from asmhub.library.services import load_demo_library
 from asmhub.taxonomy.loaders import load_taxonomy
 
@@ -48,6 +49,7 @@ def page(live_server: Any) -> Iterator[Any]:
     sync_roles()
     load_demo_directory()
     load_demo_library()
+    load_demo_funding()
     SHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
@@ -131,3 +133,35 @@ def test_the_platform_speaks_french(page: Any) -> None:
     page.goto("/taxonomy/lever-issues/mercury-chemicals/")
     assert "mercure" in page.inner_text("h1").lower()
     shot(page, "lever-issue-fr")
+
+
+def test_a_need_is_matched_to_donors_with_the_reasons(page: Any) -> None:
+    page.goto("/funding/")
+    assert page.locator(".card").count() == 7
+    shot(page, "donors")
+
+    page.click("text=Swiss Agency for Development and Cooperation")
+    assert "Mercury and chemical exposure" in page.inner_text(".priorities")
+    page.wait_for_selector("canvas[data-chart][height]")  # Chart.js drew the footprint
+    shot(page, "donor")
+
+    page.goto("/funding/concepts/")
+    page.click("text=Reduce mercury exposure of women gold miners in southern Peru")
+    first = page.locator(".matches .match h3 a").first
+    assert first.inner_text() == "Swiss Agency for Development and Cooperation"
+    assert "Focus country: Peru." in page.inner_text(".matches .match >> nth=0")
+    shot(page, "concept-match")
+
+    # Weigh only the timing: htmx ranks again in place, and the order changes.
+    for part in ("priorities", "geography", "history", "fit", "eligibility"):
+        page.fill(f"input[name=w_{part}]", "0")
+    page.dispatch_event("input[name=w_eligibility]", "change")
+    # the fragment came back with the weights it was ranked with
+    page.wait_for_selector('input[name=w_eligibility][value="0.0"]')
+    scores = page.locator(".matches .match .score").all_inner_texts()
+    assert all(int(s) in (0, 70, 100) for s in scores[:7])
+
+    page.goto("/funding/common-ground/")
+    assert page.locator(".heatmap tbody tr").count() == 17
+    shot(page, "common-ground")
+    assert page.csp_violations == []

@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from asmhub.core.navigation import NavItem
+
+
+class FundingConfig(AppConfig):
+    name = "asmhub.funding"
+    label = "funding"
+    verbose_name = _("Funding")
+    demo_loader = "asmhub.funding.services.load_demo_funding"
+    navigation = [NavItem(_("Donors"), "funding:donors", order=30)]
+
+    def ready(self) -> None:
+        from asmhub.funding.index import connect_signals
+        from asmhub.funding.tagged import register
+
+        register()
+        connect_signals()
