@@ -3,8 +3,9 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+BENCH_STAMP := $(VENV)/.bench-installed
 
-.PHONY: demo test test-sqlite test-postgres test-browser check lint typecheck format messages screenshots clean
+.PHONY: demo test test-sqlite test-postgres test-browser check lint typecheck format messages screenshots bench bench-library bench-iati bench-matching clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is needed (the platform runs on Python 3.11)"; exit 1; }
@@ -46,6 +47,22 @@ messages: $(STAMP)
 
 screenshots: $(STAMP)
 	ASMHUB_SCREENSHOTS=docs/screenshots scripts/run-tests browser
+
+$(BENCH_STAMP): $(STAMP) pyproject.toml
+	$(BIN)/pip install --quiet -e ".[dev,bench]"
+	touch $(BENCH_STAMP)
+
+bench: bench-library bench-iati bench-matching
+
+bench-library: $(BENCH_STAMP)
+	$(BIN)/python -m bench.library
+
+bench-iati: $(STAMP)
+	$(BIN)/python -m bench.iati_import
+
+bench-matching: $(STAMP)
+	$(BIN)/python -m bench.matching
+	$(BIN)/python -m bench.matching --postgres "$${ASMHUB_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/asmhub}"
 
 clean:
 	rm -rf $(VENV) var test-artifacts
