@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from ninja import Schema
+from django.core.exceptions import PermissionDenied, ValidationError
+from ninja import Schema, Status
 
 from asmhub.core.facets import FacetResult
 
@@ -82,3 +84,25 @@ def filter_params(filters: Schema) -> dict[str, list[str]]:
         elif value not in (None, ""):
             params[key] = ["1" if value is True else str(value)]
     return params
+
+
+def contribute(
+    user: Any, instance: Any, resolve: Callable[[], tuple[dict[str, Any], dict[str, Any]]]
+) -> Status:
+    """Save a contribution from an API payload: 200 with the record, or 422 or 403 saying why.
+
+    ``resolve`` turns the payload into plain values and many-to-many relations, raising
+    ValueError that names the field when a slug or code is unknown.
+    """
+    from asmhub.core.actions import SaveContribution
+
+    try:
+        plain, relations = resolve()
+        return Status(200, SaveContribution(user, instance, plain, relations).execute())
+    except ValidationError as exc:
+        detail = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
+        return Status(422, {"detail": detail})
+    except ValueError as exc:
+        return Status(422, {"detail": str(exc)})
+    except PermissionDenied as exc:
+        return Status(403, {"detail": str(exc) or "Forbidden"})

@@ -3,7 +3,7 @@ permission-checked endpoint; no other schema carries an e-mail or phone field.""
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
@@ -11,8 +11,16 @@ from ninja.pagination import paginate
 
 from asmhub.accounts.auth import PUBLIC, SIGNED_IN
 from asmhub.core import permissions
-from asmhub.core.actions import ChangeStatus, SaveContribution
-from asmhub.core.api_schemas import FacetOut, Ref, answers, facets_out, filter_params, ref
+from asmhub.core.actions import ChangeStatus
+from asmhub.core.api_schemas import (
+    FacetOut,
+    Ref,
+    answers,
+    contribute,
+    facets_out,
+    filter_params,
+    ref,
+)
 from asmhub.core.pagination import Pagination
 from asmhub.directory import search, services
 from asmhub.directory.models import Organization, Person
@@ -253,16 +261,7 @@ def _resolve(payload: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
 
 
 def _save(request: HttpRequest, org: Organization, payload: dict[str, Any]) -> Any:
-    try:
-        plain, relations = _resolve(payload)
-        return Status(200, SaveContribution(request.user, org, plain, relations).execute())
-    except ValidationError as exc:
-        detail = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
-        return Status(422, {"detail": detail})
-    except ValueError as exc:
-        return Status(422, {"detail": str(exc)})
-    except PermissionDenied as exc:
-        return Status(403, {"detail": str(exc) or "Forbidden"})
+    return contribute(request.user, org, lambda: _resolve(payload))
 
 
 @router.post(

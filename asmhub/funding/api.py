@@ -5,16 +5,14 @@ No schema here carries a person's contact detail: champions are named by slug an
 
 from typing import Any, Literal
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
 from django.utils import timezone
-from ninja import Query, Router, Status
+from ninja import Query, Router
 from ninja.pagination import paginate
 
 from asmhub.accounts.auth import PUBLIC, SIGNED_IN
 from asmhub.core import permissions
-from asmhub.core.actions import SaveContribution
-from asmhub.core.api_schemas import FacetOut, answers, facets_out, filter_params
+from asmhub.core.api_schemas import FacetOut, answers, contribute, facets_out, filter_params
 from asmhub.core.pagination import Pagination
 from asmhub.funding import commonground, matching, search, targeting
 from asmhub.funding.models import Activity, Concept, DonorProfile, Opportunity, Project
@@ -180,16 +178,7 @@ def _resolve_concept(payload: ConceptIn) -> tuple[dict[str, Any], dict[str, list
     summary="Describe a need as a concept (a draft until an editor publishes it)",
 )
 def create_concept(request: HttpRequest, payload: ConceptIn) -> Any:
-    try:
-        plain, relations = _resolve_concept(payload)
-        return Status(200, SaveContribution(request.user, Concept(), plain, relations).execute())
-    except ValidationError as exc:
-        detail = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
-        return Status(422, {"detail": detail})
-    except ValueError as exc:
-        return Status(422, {"detail": str(exc)})
-    except PermissionDenied as exc:
-        return Status(403, {"detail": str(exc) or "Forbidden"})
+    return contribute(request.user, Concept(), lambda: _resolve_concept(payload))
 
 
 @router.get(
