@@ -35,7 +35,7 @@ from typing import Any
 import yaml
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from asmhub.core.models import Status
 from asmhub.funding import index as matching_index
@@ -46,12 +46,12 @@ from asmhub.taxonomy.models import Country, Region
 CONFIG = Path(__file__).resolve().parent / "data" / "matching.yaml"
 PARTS = ("priorities", "geography", "history", "fit", "eligibility", "timing")
 LABELS = {
-    "priorities": "Priority alignment",
-    "geography": "Geographic focus",
-    "history": "Past funding there",
-    "fit": "Instrument and size",
-    "eligibility": "Eligibility",
-    "timing": "Timing",
+    "priorities": gettext_lazy("Priority alignment"),
+    "geography": gettext_lazy("Geographic focus"),
+    "history": gettext_lazy("Past funding there"),
+    "fit": gettext_lazy("Instrument and size"),
+    "eligibility": gettext_lazy("Eligibility"),
+    "timing": gettext_lazy("Timing"),
 }
 
 
@@ -80,7 +80,7 @@ class Part:
 
     @property
     def label(self) -> str:
-        return _(LABELS[self.key])
+        return str(LABELS[self.key])
 
     @property
     def points(self) -> float:

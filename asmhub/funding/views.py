@@ -7,7 +7,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from asmhub.core import permissions
@@ -160,7 +159,7 @@ def _match_context(request: HttpRequest, concept: Concept) -> dict[str, Any]:
         "weight_inputs": [
             (
                 part,
-                _(matching.LABELS[part]),
+                str(matching.LABELS[part]),
                 overrides.get(part, matching.config()["weights"][part]),
             )
             for part in matching.PARTS
