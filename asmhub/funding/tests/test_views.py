@@ -12,7 +12,7 @@ from django.urls import reverse
 from asmhub.accounts.models import User
 from asmhub.core.models import AuditEntry, Status
 from asmhub.directory.models import Organization
-from asmhub.funding.models import Application, Concept, DonorProfile
+from asmhub.funding.models import Application, Concept, DonorProfile, Opportunity
 
 from .conftest import TODAY, concept, opportunity
 
@@ -130,3 +130,42 @@ def test_the_compatibility_matrix_downloads(client: Client, three_donors: Any) -
     response = client.get(reverse("funding:common-ground-export", args=["csv"]), {"goals": "mdg"})
     lines = response.content.decode("utf-8-sig").splitlines()
     assert lines[0].startswith("goal,donor:") and len(lines) == 9
+
+
+def test_an_opportunity_that_closes_before_it_opens_is_refused(
+    login: Callable[[User], Client], editor: User, three_donors: dict[str, DonorProfile]
+) -> None:
+    response = login(editor).post(
+        reverse("funding:opportunity-create"),
+        {
+            "title": "Backwards call",
+            "donor": three_donors["andes"].organization_id,
+            "stage": "open",
+            "instrument": "grant",
+            "currency": "USD",
+            "opens_on": "2027-05-01",
+            "closes_on": "2027-04-01",
+        },
+    )
+    assert response.status_code == 200
+    assert "cannot close before it opens" in response.content.decode()
+    assert not Opportunity.objects.filter(title="Backwards call").exists()
+
+
+def test_more_granted_than_requested_is_refused(
+    login: Callable[[User], Client], owner: User, org: Organization, three_donors: Any
+) -> None:
+    call = opportunity(three_donors["andes"], "Andes call", TODAY)
+    response = login(owner).post(
+        reverse("funding:application-create"),
+        {
+            "opportunity": call.pk,
+            "applicant": org.pk,
+            "stage": "submitted",
+            "amount_requested": "1000",
+            "amount_granted": "5000",
+            "currency": "USD",
+        },
+    )
+    assert "More was granted than requested" in response.content.decode()
+    assert not Application.objects.exists()
