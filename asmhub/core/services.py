@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import yaml
+from django.apps import apps
+from django.utils.functional import Promise
+from django.utils.module_loading import import_string
 
 from asmhub.core import permissions
 
@@ -17,6 +22,30 @@ MANDATE_FILE = Path(__file__).resolve().parent / "data" / "mandate.yaml"
 def mandate() -> dict[str, Any]:
     data: dict[str, Any] = yaml.safe_load(MANDATE_FILE.read_text(encoding="utf-8"))
     return data
+
+
+@dataclass(frozen=True)
+class HomeStat:
+    """One figure on the home page: how many of something the platform holds, and where."""
+
+    count: int
+    label: str | Promise
+    url: str
+
+
+def home_stats(user: Any) -> list[HomeStat]:
+    """What each app holds, for the home page, in INSTALLED_APPS order.
+
+    An app declares ``home_stats = "dotted.path"`` on its AppConfig: a function of the user
+    that returns HomeStat rows counting only what that user may see.
+    """
+    found: list[HomeStat] = []
+    for config in apps.get_app_configs():
+        path = getattr(config, "home_stats", None)
+        if path:
+            provider: Callable[[Any], list[HomeStat]] = import_string(path)
+            found.extend(provider(user))
+    return found
 
 
 def home_context(user: Any) -> dict[str, Any]:
@@ -36,4 +65,5 @@ def home_context(user: Any) -> dict[str, Any]:
         "mdg_goals": MDGGoal.objects.all(),
         "mandate": mandate(),
         "recent": organizations.select_related("stakeholder_type").order_by("-updated_at")[:6],
+        "stats": home_stats(user),
     }

@@ -9,6 +9,7 @@ class FundingConfig(AppConfig):
     label = "funding"
     verbose_name = _("Funding")
     demo_loader = "asmhub.funding.services.load_demo_funding"
+    home_stats = "asmhub.funding.services.home_stats"
     navigation = [NavItem(_("Donors"), "funding:donors", order=30)]
 
     def ready(self) -> None:

@@ -70,6 +70,35 @@ def visible_cycles(user: Any) -> QuerySet[FundingCycle]:
     )
 
 
+def home_stats(user: Any) -> list[Any]:
+    """The funding figures on the home page: donors profiled, calls open or coming, needs."""
+    from django.urls import reverse
+    from django.utils.translation import gettext_lazy as _
+
+    from asmhub.core.services import HomeStat
+
+    calls = permissions.visible(user, Opportunity.objects.all()).filter(
+        stage__in=[Opportunity.Stage.OPEN, Opportunity.Stage.FORECAST]
+    )
+    return [
+        HomeStat(
+            permissions.visible(user, DonorProfile.objects.all()).count(),
+            _("donor profiles with their priorities and cycles"),
+            reverse("funding:donors"),
+        ),
+        HomeStat(
+            calls.count(),
+            _("funding calls open or coming"),
+            f"{reverse('funding:opportunities')}?stage=open&stage=forecast",
+        ),
+        HomeStat(
+            permissions.visible(user, Concept.objects.all()).count(),
+            _("needs matched to donors"),
+            reverse("funding:concepts"),
+        ),
+    ]
+
+
 def history(obj: Any) -> QuerySet[AuditEntry]:
     return AuditEntry.for_object(obj)[:50]
 

@@ -9,6 +9,7 @@ class LibraryConfig(AppConfig):
     label = "library"
     verbose_name = _("Library")
     demo_loader = "asmhub.library.services.load_demo_library"
+    home_stats = "asmhub.library.services.home_stats"
     navigation = [NavItem(_("Library"), "library:search", order=5)]
 
     def ready(self) -> None:

@@ -171,6 +171,34 @@ def ingest_path(
     return ingest_bytes(path.name, data, metadata, actor=actor)
 
 
+def home_stats(user: Any) -> list[Any]:
+    """The library's figures on the home page: resources, sourced facts, success stories."""
+    from django.urls import reverse
+    from django.utils.translation import gettext_lazy as _
+
+    from asmhub.core import permissions
+    from asmhub.core.services import HomeStat
+    from asmhub.library.models import Fact, SuccessStory
+
+    return [
+        HomeStat(
+            permissions.visible(user, Resource.objects.all()).count(),
+            _("reports, studies and records in the library"),
+            reverse("library:search"),
+        ),
+        HomeStat(
+            permissions.visible(user, Fact.objects.all()).count(),
+            _("sourced facts"),
+            reverse("library:facts"),
+        ),
+        HomeStat(
+            permissions.visible(user, SuccessStory.objects.all()).count(),
+            _("success stories"),
+            reverse("library:stories"),
+        ),
+    ]
+
+
 def load_demo_library(directory: Path = DEMO_DIR) -> dict[str, int]:
     """Ingest the seed documents with their metadata (resources.yaml); idempotent."""
     from asmhub.library.metadata import metadata_from_mapping

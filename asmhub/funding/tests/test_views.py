@@ -169,3 +169,13 @@ def test_more_granted_than_requested_is_refused(
     )
     assert "More was granted than requested" in response.content.decode()
     assert not Application.objects.exists()
+
+
+def test_the_home_page_says_what_funding_holds_and_counts_only_the_public(
+    client: Client, three_donors: dict[str, DonorProfile], org: Organization
+) -> None:
+    concept("A public need", ("gender",), ("PE",), org)
+    concept("A draft need", ("gender",), ("PE",), org, status=Status.DRAFT)
+    stats = {str(s.label): s.count for s in client.get("/").context["stats"]}
+    assert stats["donor profiles with their priorities and cycles"] == 3
+    assert stats["needs matched to donors"] == 1
