@@ -116,7 +116,9 @@ def donor_cycles(request: HttpRequest, slug: str) -> Any:
 def donor_concepts(request: HttpRequest, slug: str) -> Any:
     profile = _visible(request, DonorProfile.objects.all(), organization__slug=slug)
     concepts = permissions.visible(request.user, Concept.objects.all())
-    matches = matching.rank_concepts(profile, concepts[:200])
+    matches = matching.rank_concepts(
+        profile, concepts.order_by("-updated_at")[: matching.REVERSE_CANDIDATES]
+    )
     return [
         {**_match_out(m), "summary": f"{m.concept.title if m.concept else ''}: {m.summary}"}
         for m in matches[:20]

@@ -371,10 +371,17 @@ def rank_opportunities(
     return matches[:limit]
 
 
+REVERSE_CANDIDATES = 50  # the most recently updated concepts a donor is matched against
+
+
 def rank_concepts(
     profile: DonorProfile, concepts: Iterable[Concept], today: dt.date | None = None
 ) -> list[Match]:
-    """The reverse: the concepts that fit one donor best."""
+    """The reverse: the concepts that fit one donor best.
+
+    Each concept is read on its own (its countries, regions, issues, proposers), so callers
+    pass a bounded list: ``REVERSE_CANDIDATES`` of them, newest first.
+    """
     found: list[tuple[Concept, Match]] = []
     for concept in concepts:
         ranked = rank_donors(concept, limit=1, today=today, profile_ids=[profile.pk])

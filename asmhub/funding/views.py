@@ -45,7 +45,9 @@ def donor_detail(request: HttpRequest, slug: str) -> HttpResponse:
         ),
         "projects": permissions.visible(user, Project.objects.filter(funders=profile.organization)),
         "footprint": services.footprint_of(profile.organization),
-        "fits": matching.rank_concepts(profile, concepts[:200], today=today)[:5],
+        "fits": matching.rank_concepts(
+            profile, concepts.order_by("-updated_at")[: matching.REVERSE_CANDIDATES], today=today
+        )[:5],
         "can_change": permissions.can_change(user, profile),
         "can_publish": permissions.can_publish(user, profile),
         "history": services.history(profile) if permissions.can_change(user, profile) else [],
