@@ -179,3 +179,25 @@ def test_the_home_page_says_what_funding_holds_and_counts_only_the_public(
     stats = {str(s.label): s.count for s in client.get("/").context["stats"]}
     assert stats["donor profiles with their priorities and cycles"] == 3
     assert stats["needs matched to donors"] == 1
+
+
+def test_a_donor_champions_contact_details_never_reach_the_public(
+    client: Client, three_donors: dict[str, DonorProfile]
+) -> None:
+    from asmhub.conftest import make_person
+    from asmhub.directory.models import ContactDetails
+
+    champion = make_person("Jay Champion")
+    ContactDetails.objects.create(person=champion, email="jay@donor.example", phone="+1 555 0100")
+    three_donors["andes"].champions.add(champion)
+    pages = [
+        client.get(three_donors["andes"].get_absolute_url()),
+        client.get("/api/funding/donors/andes-fund"),
+        client.get("/api/funding/donors"),
+        client.get(reverse("funding:export", args=["donors", "csv"])),
+    ]
+    for page in pages:
+        body = page.content.decode()
+        assert page.status_code == 200
+        assert "jay@donor.example" not in body and "555 0100" not in body
+    assert "Jay Champion" in pages[0].content.decode()  # named, without the contact
