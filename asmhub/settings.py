@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "asmhub.directory",
     "asmhub.library",
     "asmhub.funding",
+    "asmhub.calendar",
 ]
 
 MIDDLEWARE = [
@@ -253,3 +254,10 @@ LOGGING = {
 # Uploaded files are served by the web process only on a filesystem store without a proxy in front.
 ASMHUB_SERVE_MEDIA = env_bool("ASMHUB_SERVE_MEDIA", _storage == "filesystem")
 CSRF_FAILURE_VIEW = "asmhub.core.views.csrf_failure"
+
+# The public address of the site, for links that leave it: calendar feeds and e-mails.
+ASMHUB_SITE_URL = env_str("ASMHUB_SITE_URL", "http://localhost:8000")
+# Calendar import from a URL: the largest file fetched, and whether addresses on this
+# machine's own networks (loopback, private ranges) may be fetched at all.
+ASMHUB_ICS_MAX_BYTES = env_int("ASMHUB_ICS_MAX_BYTES", 5_000_000, minimum=1000)
+ASMHUB_ICS_ALLOW_PRIVATE_URLS = env_bool("ASMHUB_ICS_ALLOW_PRIVATE_URLS", False)

@@ -16,6 +16,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("directory/", include("asmhub.directory.urls")),
     path("library/", include("asmhub.library.urls")),
     path("funding/", include("asmhub.funding.urls")),
+    path("calendar/", include("asmhub.calendar.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

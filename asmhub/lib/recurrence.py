@@ -49,3 +49,25 @@ def next_after(rule: str, first: dt.date, after: dt.date) -> dt.date | None:
     """The first date of ``rule`` on or after ``after``, or None when the rule has ended."""
     found = parse_rule(rule, first).after(dt.datetime.combine(after, dt.time()), inc=True)
     return found.date() if found else None
+
+
+def local_occurrences(
+    rule: str, first: dt.datetime, start: dt.datetime, end: dt.datetime
+) -> list[dt.datetime]:
+    """The wall-clock times of ``rule`` from ``first`` (naive, local) between ``start`` and
+    ``end`` (naive, local, both included).
+
+    Rules are expanded in local time, as RFC 5545 says: a weekly 10:00 call in New York
+    stays at 10:00 across the change to daylight saving time; the caller attaches the
+    time zone to each result.
+    """
+    if end < start:
+        return []
+    text = rule.strip()
+    if text.upper().startswith("RRULE:"):
+        text = text[6:]
+    parse_rule(text, first.date())  # the same checks and messages as for dates
+    parsed = rrulestr(text, dtstart=first.replace(tzinfo=None))
+    assert isinstance(parsed, rrule)
+    found = parsed.between(start.replace(tzinfo=None), end.replace(tzinfo=None), inc=True)
+    return found[:MAX_OCCURRENCES]

@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from asmhub.core.navigation import NavItem
+
+
+class CalendarConfig(AppConfig):
+    name = "asmhub.calendar"
+    label = "calendar"
+    verbose_name = _("Calendar")
+    demo_loader = "asmhub.calendar.demo.load_demo_calendar"
+    home_stats = "asmhub.calendar.demo.home_stats"
+    navigation = [NavItem(_("Calendar"), "calendar:month", order=40)]
+
+    def ready(self) -> None:
+        from asmhub.calendar.tagged import register
+
+        register()

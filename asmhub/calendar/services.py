@@ -1,0 +1,456 @@
+"""What the calendar shows: events, funding cycles and deadlines, for a user and a filter.
+
+Three sources feed one calendar. Events are stored here. Funding cycles (fiscal years,
+board meetings, PRS cycles, annual calls) are the funding capability's recurrence rules,
+expanded when asked for; opportunity deadlines are the opening and closing dates of its
+calls. ``select`` applies a filter to all three; ``entries`` lays them out between two
+dates; ``ical.write_feed`` writes the same selection as an iCalendar feed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+
+from asmhub.calendar.models import Event, Kind
+from asmhub.core import permissions
+from asmhub.core.models import AuditEntry
+from asmhub.directory.models import Organization
+from asmhub.funding.models import FundingCycle, Opportunity
+from asmhub.funding.services import visible_cycles
+from asmhub.lib.recurrence import local_occurrences
+
+UTC = dt.UTC
+# A donor's cycles are listed under the lever issues it weighs at least this much.
+CYCLE_ISSUE_WEIGHT = 0.5
+CYCLE_KINDS: dict[FundingCycle.Kind, Kind] = {
+    FundingCycle.Kind.CALL_OPENS: Kind.FUNDING_DEADLINE,
+    FundingCycle.Kind.CALL_CLOSES: Kind.FUNDING_DEADLINE,
+    FundingCycle.Kind.FISCAL_YEAR: Kind.PLANNING,
+    FundingCycle.Kind.BOARD: Kind.PLANNING,
+    FundingCycle.Kind.COUNTRY_STRATEGY: Kind.PLANNING,
+    FundingCycle.Kind.PRS: Kind.PLANNING,
+}
+FILTER_KEYS = ("kind", "country", "issue", "organizer", "advocacy", "q")
+
+
+@dataclass(frozen=True)
+class Filter:
+    """A calendar filter, from query parameters or a saved filter: alternatives within a
+    key, all keys together."""
+
+    kinds: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    issues: tuple[str, ...] = ()
+    organizers: tuple[str, ...] = ()
+    advocacy: bool = False
+    q: str = ""
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, Any]) -> Filter:
+        def values(key: str) -> tuple[str, ...]:
+            raw = params.get(key) or []
+            items = [raw] if isinstance(raw, str) else list(raw)
+            return tuple(sorted({str(v).strip() for v in items if str(v).strip()}))
+
+        kinds = tuple(k for k in values("kind") if k in Kind.values)
+        return cls(
+            kinds=kinds,
+            countries=tuple(c.upper() for c in values("country")),
+            issues=values("issue"),
+            organizers=values("organizer"),
+            advocacy=any(v in ("1", "true", "on", "yes") for v in values("advocacy")),
+            q=" ".join(values("q"))[:200],
+        )
+
+    def as_params(self) -> dict[str, list[str]]:
+        """The filter as query parameters: what a saved filter stores."""
+        found: dict[str, list[str]] = {
+            "kind": list(self.kinds),
+            "country": list(self.countries),
+            "issue": list(self.issues),
+            "organizer": list(self.organizers),
+            "advocacy": ["1"] if self.advocacy else [],
+            "q": [self.q] if self.q else [],
+        }
+        return {k: v for k, v in found.items() if v}
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.as_params()
+
+    def wants(self, kind: str) -> bool:
+        return not self.kinds or kind in self.kinds
+
+
+@dataclass
+class Selection:
+    """The records a filter selects, before they are laid out on dates."""
+
+    events: list[Event]
+    cycles: list[FundingCycle]
+    opportunities: list[Opportunity]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One occurrence on the calendar, whatever it comes from."""
+
+    uid: str
+    title: str
+    kind: str
+    start: dt.datetime  # aware
+    end: dt.datetime  # aware; exclusive for all-day entries
+    all_day: bool
+    timezone: str
+    url: str
+    origin: str  # "event", "cycle" or "opportunity"
+    organizer: Organization | None = None
+    event: Event | None = None
+    month_only: bool = False
+    cancelled: bool = False
+    advocacy: bool = False
+    place: str = ""
+    note: str = ""
+    countries: tuple[str, ...] = field(default=(), compare=False)
+
+    @property
+    def kind_label(self) -> str:
+        return str(Kind(self.kind).label)
+
+    @property
+    def local_start(self) -> dt.datetime:
+        return self.start.astimezone(_zone(self.timezone, self.all_day))
+
+    @property
+    def local_end(self) -> dt.datetime:
+        return self.end.astimezone(_zone(self.timezone, self.all_day))
+
+    @property
+    def first_day(self) -> dt.date:
+        return self.local_start.date()
+
+    @property
+    def last_day(self) -> dt.date:
+        if self.all_day:
+            return (self.end - dt.timedelta(days=1)).date()
+        return max(self.local_start.date(), self.local_end.date())
+
+    @property
+    def is_multiday(self) -> bool:
+        return self.last_day > self.first_day
+
+    def covers(self, day: dt.date) -> bool:
+        return self.first_day <= day <= self.last_day
+
+
+def _zone(name: str, all_day: bool) -> dt.tzinfo:
+    import zoneinfo
+
+    return UTC if all_day else zoneinfo.ZoneInfo(name or "UTC")
+
+
+def midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(), tzinfo=UTC)
+
+
+# -- selecting -------------------------------------------------------------------------
+
+
+def visible_events(user: Any) -> QuerySet[Event]:
+    return permissions.visible(user, Event.objects.all())
+
+
+def _filtered_events(user: Any, wanted: Filter) -> QuerySet[Event]:
+    events = visible_events(user)
+    if wanted.kinds:
+        events = events.filter(kind__in=wanted.kinds)
+    if wanted.countries:
+        events = events.filter(countries__code__in=wanted.countries)
+    if wanted.issues:
+        events = events.filter(lever_issues__slug__in=wanted.issues)
+    if wanted.organizers:
+        events = events.filter(organizer__slug__in=wanted.organizers)
+    if wanted.advocacy:
+        events = events.filter(is_advocacy=True)
+    if wanted.q:
+        events = events.filter(
+            Q(title__icontains=wanted.q)
+            | Q(description__icontains=wanted.q)
+            | Q(place__icontains=wanted.q)
+        )
+    ids = events.values("pk")
+    return (
+        Event.objects.filter(pk__in=ids)
+        .select_related("organizer", "parent")
+        .prefetch_related("countries", "lever_issues")
+    )
+
+
+def _cycle_matches(cycle: FundingCycle, wanted: Filter) -> bool:
+    profile = cycle.profile
+    if not wanted.wants(CYCLE_KINDS.get(FundingCycle.Kind(cycle.kind), Kind.PLANNING)):
+        return False
+    if wanted.organizers and profile.organization.slug not in wanted.organizers:
+        return False
+    if wanted.countries:
+        codes = (
+            {cycle.country.code}
+            if cycle.country
+            else {c.code for c in profile.focus_countries.all()}
+        )
+        if not codes & set(wanted.countries):
+            return False
+    if wanted.issues:
+        issues = {
+            p.lever_issue.slug
+            for p in profile.priorities.all()
+            if p.lever_issue and p.weight >= CYCLE_ISSUE_WEIGHT
+        }
+        if not issues & set(wanted.issues):
+            return False
+    text = f"{cycle.title} {profile.organization.name}".lower()
+    return not wanted.q or wanted.q.lower() in text
+
+
+def _opportunities(user: Any, wanted: Filter) -> QuerySet[Opportunity]:
+    found = (
+        permissions.visible(user, Opportunity.objects.all())
+        .exclude(stage=Opportunity.Stage.ARCHIVED)
+        .filter(Q(opens_on__isnull=False) | Q(closes_on__isnull=False))
+    )
+    if wanted.countries:
+        found = found.filter(countries__code__in=wanted.countries)
+    if wanted.issues:
+        found = found.filter(lever_issues__slug__in=wanted.issues)
+    if wanted.organizers:
+        found = found.filter(donor__slug__in=wanted.organizers)
+    if wanted.q:
+        found = found.filter(title__icontains=wanted.q)
+    return (
+        Opportunity.objects.filter(pk__in=found.values("pk"))
+        .select_related("donor")
+        .prefetch_related("countries")
+    )
+
+
+def select(user: Any, params: Mapping[str, Any] | Filter) -> Selection:
+    """What ``user`` may see of the calendar under the filter ``params``."""
+    wanted = params if isinstance(params, Filter) else Filter.from_params(params)
+    events = list(_filtered_events(user, wanted))
+    cycles: list[FundingCycle] = []
+    opportunities: list[Opportunity] = []
+    if not wanted.advocacy:  # funding dates are not advocacy opportunities
+        if wanted.wants(Kind.FUNDING_DEADLINE) or wanted.wants(Kind.PLANNING):
+            cycles = [
+                c
+                for c in visible_cycles(user).prefetch_related(
+                    "profile__focus_countries", "profile__priorities__lever_issue"
+                )
+                if _cycle_matches(c, wanted)
+            ]
+        if wanted.wants(Kind.FUNDING_DEADLINE):
+            opportunities = list(_opportunities(user, wanted))
+    return Selection(events, cycles, opportunities)
+
+
+# -- laying out on dates ---------------------------------------------------------------
+
+
+def event_occurrences(event: Event, start: dt.datetime, end: dt.datetime) -> list[dt.datetime]:
+    """The start times (aware, UTC) of ``event``'s occurrences that overlap start..end."""
+    if not event.rule:
+        return [event.start] if event.start < end and event.end > start else []
+    zone = event.tzinfo
+    first = event.start.astimezone(zone).replace(tzinfo=None)
+    wall = event.end.astimezone(zone).replace(tzinfo=None) - first
+    found = local_occurrences(
+        event.rule,
+        first,
+        (start.astimezone(zone) - wall).replace(tzinfo=None),
+        end.astimezone(zone).replace(tzinfo=None),
+    )
+    starts = [o.replace(tzinfo=zone).astimezone(UTC) for o in found]
+    return [s for s in starts if s < end and _occurrence_end(event, s) > start]
+
+
+def _occurrence_end(event: Event, start: dt.datetime) -> dt.datetime:
+    """The end of the occurrence starting at ``start``: the same wall-clock length."""
+    zone = event.tzinfo
+    wall = event.end.astimezone(zone).replace(tzinfo=None) - event.start.astimezone(zone).replace(
+        tzinfo=None
+    )
+    local = start.astimezone(zone).replace(tzinfo=None) + wall
+    return local.replace(tzinfo=zone).astimezone(UTC)
+
+
+def _event_entries(event: Event, start: dt.datetime, end: dt.datetime) -> list[Entry]:
+    return [
+        Entry(
+            uid=event.uid,
+            title=event.title,
+            kind=event.kind,
+            start=s,
+            end=_occurrence_end(event, s),
+            all_day=event.all_day,
+            timezone=event.timezone,
+            url=event.get_absolute_url(),
+            origin="event",
+            organizer=event.organizer,
+            event=event,
+            month_only=event.month_only,
+            cancelled=event.is_cancelled,
+            advocacy=event.is_advocacy,
+            place=event.place or ("online" if event.online_url else ""),
+            countries=tuple(c.code for c in event.countries.all()),
+        )
+        for s in event_occurrences(event, start, end)
+    ]
+
+
+def cycle_uid(cycle: FundingCycle) -> str:
+    return f"funding-cycle-{cycle.pk}@asmhub"
+
+
+def opportunity_uid(opportunity: Opportunity, which: str) -> str:
+    return f"funding-opportunity-{opportunity.pk}-{which}@asmhub"
+
+
+def _cycle_entries(cycle: FundingCycle, start: dt.date, end: dt.date) -> list[Entry]:
+    donor = cycle.profile.organization
+    days = max(cycle.duration_days, 1)
+    first = start - dt.timedelta(days=days - 1)
+    return [
+        Entry(
+            uid=cycle_uid(cycle),
+            title=f"{donor.short_name}: {cycle.title}",
+            kind=CYCLE_KINDS.get(FundingCycle.Kind(cycle.kind), Kind.PLANNING),
+            start=midnight(day),
+            end=midnight(day + dt.timedelta(days=days)),
+            all_day=True,
+            timezone="UTC",
+            url=f"{reverse('funding:donor', args=[donor.slug])}#cycles",
+            origin="cycle",
+            organizer=donor,
+            note=cycle.get_kind_display(),
+        )
+        for day in cycle.occurrences(first, end)
+    ]
+
+
+def _opportunity_entries(opportunity: Opportunity, start: dt.date, end: dt.date) -> list[Entry]:
+    from django.utils.translation import gettext as _
+
+    found = []
+    for which, day, label in (
+        ("opens", opportunity.opens_on, _("Call opens")),
+        ("closes", opportunity.closes_on, _("Call closes")),
+    ):
+        if day and start <= day <= end:
+            found.append(
+                Entry(
+                    uid=opportunity_uid(opportunity, which),
+                    title=f"{label}: {opportunity.title}",
+                    kind=Kind.FUNDING_DEADLINE,
+                    start=midnight(day),
+                    end=midnight(day + dt.timedelta(days=1)),
+                    all_day=True,
+                    timezone="UTC",
+                    url=opportunity.get_absolute_url(),
+                    origin="opportunity",
+                    organizer=opportunity.donor,
+                    note=opportunity.get_stage_display(),
+                    countries=tuple(c.code for c in opportunity.countries.all()),
+                )
+            )
+    return found
+
+
+def entries(selection: Selection, first: dt.date, last: dt.date) -> list[Entry]:
+    """Every occurrence from the day ``first`` to the day ``last`` (both included), in
+    order of start."""
+    start, end = midnight(first), midnight(last + dt.timedelta(days=1))
+    found: list[Entry] = []
+    for event in selection.events:
+        found.extend(_event_entries(event, start, end))
+    for cycle in selection.cycles:
+        found.extend(_cycle_entries(cycle, first, last))
+    for opportunity in selection.opportunities:
+        found.extend(_opportunity_entries(opportunity, first, last))
+    return sorted(found, key=lambda e: (e.start, not e.all_day, e.title))
+
+
+def entries_for(user: Any, params: Mapping[str, Any], first: dt.date, last: dt.date) -> list[Entry]:
+    return entries(select(user, params), first, last)
+
+
+# -- grids -----------------------------------------------------------------------------
+
+
+@dataclass
+class Day:
+    date: dt.date
+    in_range: bool
+    entries: list[Entry]
+    is_today: bool = False
+
+
+def days_of(
+    found: Iterable[Entry], first: dt.date, last: dt.date, today: dt.date | None = None
+) -> list[Day]:
+    """One ``Day`` per date from ``first`` to ``last``, each with the entries covering it
+    (entries known only by their month are left out: they head the month)."""
+    dated = [e for e in found if not e.month_only]
+    days = []
+    day = first
+    while day <= last:
+        days.append(Day(day, True, [e for e in dated if e.covers(day)], day == today))
+        day += dt.timedelta(days=1)
+    return days
+
+
+def month_weeks(
+    found: list[Entry], year: int, month: int, today: dt.date | None = None
+) -> list[list[Day]]:
+    """The month as weeks from Monday to Sunday, padded with the neighbouring months' days."""
+    first = dt.date(year, month, 1)
+    last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    grid_start = first - dt.timedelta(days=first.weekday())
+    grid_end = last + dt.timedelta(days=6 - last.weekday())
+    days = days_of(found, grid_start, grid_end, today)
+    for d in days:
+        d.in_range = d.date.month == month
+    return [days[i : i + 7] for i in range(0, len(days), 7)]
+
+
+def history(obj: Any) -> QuerySet[AuditEntry]:
+    return AuditEntry.for_object(obj)[:50]
+
+
+def local_span(
+    first: dt.date,
+    last: dt.date | None,
+    starts: dt.time | None,
+    ends: dt.time | None,
+    zone: str,
+) -> tuple[dt.datetime, dt.datetime, bool]:
+    """Days and wall-clock times in ``zone`` as the UTC (start, end, all day) an event
+    stores; no start time means an all-day event. ValueError says what is wrong."""
+    import zoneinfo
+
+    last = last or first
+    if last < first:
+        raise ValueError("the last day is before the first")
+    if starts is None:
+        return midnight(first), midnight(last + dt.timedelta(days=1)), True
+    tz = zoneinfo.ZoneInfo(zone or "UTC")
+    start = dt.datetime.combine(first, starts, tzinfo=tz)
+    end = dt.datetime.combine(last, ends or starts, tzinfo=tz)
+    if end < start:
+        raise ValueError("the event ends before it starts")
+    return start.astimezone(UTC), end.astimezone(UTC), False
