@@ -19,7 +19,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.conf import settings
-from icalendar import Calendar
+from icalendar import Calendar, Timezone
 from icalendar import Event as VEvent
 
 from asmhub import __version__
@@ -31,13 +31,15 @@ from asmhub.calendar.services import (
     opportunity_uid,
 )
 from asmhub.funding.models import FundingCycle, Opportunity
+from asmhub.lib.vtimezone import vtimezone_lines
 
 PRODID = f"-//ASM Hub//ASM Hub {__version__}//EN"
 KIND_PROPERTY = "X-ASMHUB-KIND"
 COUNTRIES_PROPERTY = "X-ASMHUB-COUNTRIES"
 ISSUES_PROPERTY = "X-ASMHUB-ISSUES"
-# VTIMEZONE rules are written for this many years around the events that use them.
-ZONE_MARGIN_YEARS = 2
+# A zone's VTIMEZONE covers the years of the events that use it, and this many years
+# more when one of them repeats.
+ZONE_YEARS_AHEAD = 20
 
 
 def absolute(path: str) -> str:
@@ -163,7 +165,7 @@ def opportunity_components(opportunity: Opportunity) -> list[VEvent]:
     return found
 
 
-def _calendar(name: str, components: Iterable[VEvent], years: list[int]) -> Calendar:
+def _calendar(name: str, components: Iterable[VEvent], timed: list[Event]) -> Calendar:
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -173,13 +175,14 @@ def _calendar(name: str, components: Iterable[VEvent], years: list[int]) -> Cale
     # How often subscribers should look again (RFC 7986, and the older Microsoft name).
     calendar.add("refresh-interval", dt.timedelta(hours=6), parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", "PT6H")
+    zones = sorted({e.timezone for e in timed if e.timezone != "UTC"})
+    for zone in zones:
+        years = [e.start.year for e in timed if e.timezone == zone]
+        last = max(years) + (ZONE_YEARS_AHEAD if any(e.rule for e in timed) else 1)
+        lines = vtimezone_lines(zone, min(years) - 1, last)
+        calendar.add_component(Timezone.from_ical("\r\n".join(lines)))
     for component in components:
         calendar.add_component(component)
-    if years:
-        calendar.add_missing_timezones(
-            first_date=dt.date(min(years) - ZONE_MARGIN_YEARS, 1, 1),
-            last_date=dt.date(max(years) + ZONE_MARGIN_YEARS + 10, 1, 1),
-        )
     return calendar
 
 
@@ -189,13 +192,14 @@ def write_feed(selection: Selection, name: str) -> bytes:
     components += [cycle_component(c) for c in selection.cycles]
     for opportunity in selection.opportunities:
         components += opportunity_components(opportunity)
-    years = [e.start.year for e in selection.events if not e.all_day]
-    return _calendar(name, components, years).to_ical()
+    timed = [e for e in selection.events if not e.all_day]
+    return _calendar(name, components, timed).to_ical()
 
 
 def write_event(event: Event) -> bytes:
-    years = [] if event.all_day else [event.start.year]
-    return _calendar(event.title, [event_component(event)], years).to_ical()
+    return _calendar(
+        event.title, [event_component(event)], [] if event.all_day else [event]
+    ).to_ical()
 
 
 def last_changed(selection: Selection) -> dt.datetime | None:

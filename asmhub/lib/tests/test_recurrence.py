@@ -58,3 +58,31 @@ def test_an_empty_window_has_no_dates() -> None:
         occurrences("FREQ=DAILY", dt.date(2020, 1, 1), dt.date(2021, 1, 2), dt.date(2021, 1, 1))
         == []
     )
+
+
+def test_local_occurrences_keep_the_wall_clock_across_daylight_saving() -> None:
+    from asmhub.lib.recurrence import local_occurrences
+
+    found = local_occurrences(
+        "FREQ=MONTHLY;BYDAY=1TU",
+        dt.datetime(2026, 1, 6, 10, 0),
+        dt.datetime(2026, 2, 1),
+        dt.datetime(2026, 4, 30, 23, 59),
+    )
+    assert found == [
+        dt.datetime(2026, 2, 3, 10, 0),
+        dt.datetime(2026, 3, 3, 10, 0),
+        dt.datetime(2026, 4, 7, 10, 0),
+    ]
+
+
+def test_local_occurrences_check_the_rule() -> None:
+    from asmhub.lib.recurrence import local_occurrences
+
+    with pytest.raises(ValueError, match="recurrence rule"):
+        local_occurrences(
+            "FREQ=SOMETIMES",
+            dt.datetime(2026, 1, 1),
+            dt.datetime(2026, 1, 1),
+            dt.datetime(2027, 1, 1),
+        )
