@@ -110,6 +110,14 @@ def _text(component: Any, name: str) -> str:
     return str(value).strip()
 
 
+def _value(prop: Any) -> Any:
+    """The date or time of a DTSTART, DTEND or DURATION, or None when it cannot be read."""
+    try:
+        return None if prop is None else prop.dt
+    except (AttributeError, ValueError):
+        return None
+
+
 def _kind(component: Any, default: str) -> str:
     own = _text(component, KIND_PROPERTY)
     if own in Kind.values:
@@ -187,21 +195,22 @@ class _Reader:
         title = _text(component, "summary")
         if not title:
             self.problem(where.line_of("SUMMARY"), "SUMMARY", "the event has no title")
-        start_prop = component.get("dtstart")
-        if start_prop is None or not hasattr(start_prop, "dt"):
-            if not any(n == "DTSTART" for n, _m in getattr(component, "errors", [])):
+        start_value = _value(component.get("dtstart"))
+        if start_value is None:
+            if not where.has("DTSTART"):
                 self.problem(line, "DTSTART", "the event has no start")
             return None
-        start, start_is_date, zone = self.moment(start_prop.dt, where, "DTSTART")
-        end_prop, duration = component.get("dtend"), component.get("duration")
-        if end_prop is not None and hasattr(end_prop, "dt"):
-            end, end_is_date, _zone = self.moment(end_prop.dt, where, "DTEND")
+        start, start_is_date, zone = self.moment(start_value, where, "DTSTART")
+        end_prop = component.get("dtend")
+        end_value, duration = _value(end_prop), _value(component.get("duration"))
+        if end_value is not None:
+            end, end_is_date, _zone = self.moment(end_value, where, "DTEND")
             if end_is_date != start_is_date:
                 self.problem(
                     where.line_of("DTEND"), "DTEND", "DTSTART and DTEND must both be dates or times"
                 )
-        elif duration is not None and hasattr(duration, "dt"):
-            end = start + duration.dt
+        elif isinstance(duration, dt.timedelta):
+            end = start + duration
         else:
             end = start + (dt.timedelta(days=1) if start_is_date else dt.timedelta(0))
         if end < start or (start_is_date and end == start):

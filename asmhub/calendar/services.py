@@ -448,7 +448,10 @@ def local_span(
         raise ValueError("the last day is before the first")
     if starts is None:
         return midnight(first), midnight(last + dt.timedelta(days=1)), True
-    tz = zoneinfo.ZoneInfo(zone or "UTC")
+    try:
+        tz = zoneinfo.ZoneInfo(zone or "UTC")
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"timezone: {zone!r} is not a time zone name") from exc
     start = dt.datetime.combine(first, starts, tzinfo=tz)
     end = dt.datetime.combine(last, ends or starts, tzinfo=tz)
     if end < start:
