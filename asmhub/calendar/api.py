@@ -1,9 +1,10 @@
 """Calendar API: events, and every date of the calendar (events, funding cycles, deadlines)."""
 
+import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Status
+from ninja import Query, Router
 from ninja.pagination import paginate
 
 from asmhub.accounts.auth import PUBLIC, SIGNED_IN
@@ -40,14 +41,17 @@ def get_event(request: HttpRequest, slug: str) -> Any:
 
 @router.get(
     "/entries",
-    response=answers(list[EntryOut], 400),
+    response=answers(list[EntryOut]),
     summary="Every date between two days: events, donors' funding cycles, call deadlines",
+    description=(
+        f"From `start` to `end`, both included; a period longer than {MAX_DAYS} days is cut "
+        f"to its first {MAX_DAYS}, and an `end` before `start` gives nothing."
+    ),
 )
 def list_entries(request: HttpRequest, query: Query[EntryQuery]) -> Any:
-    if query.end < query.start or (query.end - query.start).days > MAX_DAYS:
-        return Status(400, {"detail": f"end must be from start to {MAX_DAYS} days after it"})
+    end = min(query.end, query.start + dt.timedelta(days=MAX_DAYS))
     params = filter_params(EventFilters(**query.dict(exclude={"start", "end"})))
-    return services.entries_for(request.user, params, query.start, query.end)
+    return services.entries_for(request.user, params, query.start, end)
 
 
 def _resolve(payload: EventIn) -> tuple[dict[str, Any], dict[str, list[Any]]]:

@@ -22,7 +22,7 @@ class EventFilters(Schema):
 
 class EntryQuery(EventFilters):
     start: dt.date = Field(..., description="First day (included)")
-    end: dt.date = Field(..., description="Last day (included), at most 400 days after start")
+    end: dt.date = Field(..., description="Last day (included)")
 
 
 class EventOut(Schema):

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from asmhub.accounts.services import sync_roles
+from asmhub.calendar.demo import load_demo_calendar
 from asmhub.conftest import make_user
 from asmhub.directory.models import Organization
 from asmhub.directory.services import load_demo_directory
@@ -50,6 +51,7 @@ def page(live_server: Any) -> Iterator[Any]:
     load_demo_directory()
     load_demo_library()
     load_demo_funding()
+    load_demo_calendar()
     SHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
@@ -164,4 +166,46 @@ def test_a_need_is_matched_to_donors_with_the_reasons(page: Any) -> None:
     page.goto("/funding/common-ground/")
     assert page.locator(".heatmap tbody tr").count() == 17
     shot(page, "common-ground")
+    assert page.csp_violations == []
+
+
+def test_the_calendar_filters_and_its_feed_parses_in_the_browser(page: Any) -> None:
+    make_user("lea", "member", Organization.objects.get(slug="pact"))
+    page.goto("/calendar/?month=2005-06")
+    assert "14:45 Donor Discussion" in page.inner_text(".month-grid")  # Washington time
+    shot(page, "calendar-month")
+
+    page.click(".calendar-filters summary")
+    page.check("input[name=kind][value=donor-meeting]")
+    page.wait_for_url("**kind=donor-meeting**")  # htmx swapped the calendar in place
+    entries = page.locator(".month-grid .entry").all_inner_texts()
+    assert entries == ["14:45 Donor Discussion"]
+
+    page.goto("/calendar/list/?from=2020-09-01&to=2020-12-31")
+    listed = page.inner_text(".agenda")
+    for title in ("PPA member lightning talks", "2020 PPA Member Meeting", "survey closes"):
+        assert title in listed
+    shot(page, "calendar-list")
+    page.click("text=2020 PPA Member Meeting (ninth member meeting)")
+    assert "Margaret Lee" in page.inner_text("main")
+    assert "@" not in page.inner_text(".facts")  # the contact is named, not reachable
+    shot(page, "calendar-event")
+
+    page.goto("/accounts/login/")
+    page.fill("#id_username", "lea")
+    page.fill("#id_password", "a-long-pass-phrase-91")
+    page.click("main button[type=submit]")
+    page.wait_for_url("**/")
+    # The feed of every public date, read in the page by ical.js, a third parser.
+    page.goto("/calendar/feeds/")
+    page.wait_for_selector("[data-feed-preview][data-parsed]", timeout=15000)
+    box = page.locator("[data-feed-preview]")
+    assert box.get_attribute("data-parsed") not in ("error", "0")
+    preview = box.inner_text()
+    assert "2020 PPA Member Meeting" in preview and "1 time zones" in preview
+    assert "FREQ=MONTHLY;BYDAY=1TU" in preview  # the secretariat call, with its rule
+    page.fill("#id_name", "Everything")
+    page.click("text=Save >> nth=-1")
+    assert "Everything" in page.inner_text(".saved-filter h3")
+    shot(page, "calendar-feeds")
     assert page.csp_violations == []
