@@ -15,7 +15,7 @@ from asmhub.core.api_schemas import answers, contribute, filter_params
 from asmhub.core.crud import get_visible
 from asmhub.core.pagination import Pagination
 from asmhub.directory.models import Organization
-from asmhub.taxonomy.lookup import Lookup
+from asmhub.taxonomy.lookup import Lookup, all_found
 
 router = Router(tags=["calendar"], auth=PUBLIC)
 MAX_DAYS = 400
@@ -79,12 +79,7 @@ def _resolve(payload: EventIn) -> tuple[dict[str, Any], dict[str, list[Any]]]:
         raise ValueError(f"parent: unknown event {parent!r}")
     relations: dict[str, list[Any]] = {}
     for key, find in (("countries", lookup.country), ("lever_issues", lookup.issue)):
-        values = data.pop(key)
-        found = [find(str(v)) for v in values]
-        missing = [v for v, f in zip(values, found, strict=True) if f is None]
-        if missing:
-            raise ValueError(f"{key}: unknown values {missing}")
-        relations[key] = found
+        relations[key] = all_found(key, data.pop(key), find)
     return data, relations
 
 

@@ -16,7 +16,7 @@ from asmhub.calendar.models import Event
 from asmhub.calendar.services import entries_for
 from asmhub.core.models import Status
 from asmhub.directory.models import Organization, Person
-from asmhub.taxonomy.lookup import Lookup
+from asmhub.taxonomy.lookup import Lookup, all_found
 
 DEMO_DIR = Path(__file__).resolve().parent / "data" / "demo"
 
@@ -100,12 +100,10 @@ def _find(mapping: dict[str, Any], key: str | None, where: str, what: str) -> An
 
 
 def _many(item: dict[str, Any], key: str, find: Any, where: str) -> list[Any]:
-    values = [str(v) for v in item.get(key) or []]
-    found = [find(v) for v in values]
-    unknown = [v for v, f in zip(values, found, strict=True) if f is None]
-    if unknown:
-        raise CalendarDataError(f"{where}: unknown {key} {unknown}")
-    return found
+    try:
+        return all_found(key, [str(v) for v in item.get(key) or []], find)
+    except ValueError as exc:
+        raise CalendarDataError(f"{where}: {exc}") from exc
 
 
 def home_stats(user: Any) -> list[Any]:

@@ -19,7 +19,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.conf import settings
-from icalendar import Calendar, Timezone
+from icalendar import Calendar, Timezone, vRecur
 from icalendar import Event as VEvent
 
 from asmhub import __version__
@@ -28,6 +28,7 @@ from asmhub.calendar.services import (
     CYCLE_KINDS,
     Selection,
     cycle_uid,
+    opportunity_dates,
     opportunity_uid,
 )
 from asmhub.funding.models import FundingCycle, Opportunity
@@ -105,13 +106,8 @@ def event_component(event: Event) -> VEvent:
     return component
 
 
-def _rule(rule: str) -> dict[str, list[str]]:
-    text = rule.strip().removeprefix("RRULE:").removeprefix("rrule:")
-    found: dict[str, list[str]] = {}
-    for part in text.split(";"):
-        key, _sep, value = part.partition("=")
-        found[key.strip().lower()] = value.split(",")
-    return found
+def _rule(rule: str) -> vRecur:
+    return vRecur.from_ical(rule.strip().removeprefix("RRULE:"))
 
 
 def cycle_component(cycle: FundingCycle) -> VEvent:
@@ -139,12 +135,7 @@ def cycle_component(cycle: FundingCycle) -> VEvent:
 
 def opportunity_components(opportunity: Opportunity) -> list[VEvent]:
     found = []
-    for which, day, label in (
-        ("opens", opportunity.opens_on, "Call opens"),
-        ("closes", opportunity.closes_on, "Call closes"),
-    ):
-        if not day:
-            continue
+    for which, day, label in opportunity_dates(opportunity):
         component = VEvent()
         component.add("uid", opportunity_uid(opportunity, which))
         component.add("dtstamp", opportunity.updated_at)

@@ -52,6 +52,11 @@ def validate_timezone(value: str) -> None:
         ) from exc
 
 
+def zone_of(name: str, all_day: bool = False) -> dt.tzinfo:
+    """The time zone an event is shown in: its own, or UTC for all-day events (whole days)."""
+    return dt.UTC if all_day else zoneinfo.ZoneInfo(name or "UTC")
+
+
 def new_uid() -> str:
     return f"{uuid.uuid4()}@asmhub"
 
@@ -164,7 +169,7 @@ class Event(Slugged, Contribution):
 
     @property
     def tzinfo(self) -> dt.tzinfo:
-        return dt.UTC if self.all_day else zoneinfo.ZoneInfo(self.timezone or "UTC")
+        return zone_of(self.timezone, self.all_day)
 
     @property
     def local_start(self) -> dt.datetime:

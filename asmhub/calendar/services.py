@@ -10,14 +10,16 @@ dates; ``ical.write_feed`` writes the same selection as an iCalendar feed.
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.urls import reverse
+from django.utils.translation import gettext
 
-from asmhub.calendar.models import Event, Kind
+from asmhub.calendar.models import Event, Kind, zone_of
 from asmhub.core import permissions
 from asmhub.core.models import AuditEntry
 from asmhub.directory.models import Organization
@@ -125,11 +127,11 @@ class Entry:
 
     @property
     def local_start(self) -> dt.datetime:
-        return self.start.astimezone(_zone(self.timezone, self.all_day))
+        return self.start.astimezone(zone_of(self.timezone, self.all_day))
 
     @property
     def local_end(self) -> dt.datetime:
-        return self.end.astimezone(_zone(self.timezone, self.all_day))
+        return self.end.astimezone(zone_of(self.timezone, self.all_day))
 
     @property
     def first_day(self) -> dt.date:
@@ -147,12 +149,6 @@ class Entry:
 
     def covers(self, day: dt.date) -> bool:
         return self.first_day <= day <= self.last_day
-
-
-def _zone(name: str, all_day: bool) -> dt.tzinfo:
-    import zoneinfo
-
-    return UTC if all_day else zoneinfo.ZoneInfo(name or "UTC")
 
 
 def midnight(day: dt.date) -> dt.datetime:
@@ -262,41 +258,41 @@ def select(user: Any, params: Mapping[str, Any] | Filter) -> Selection:
 # -- laying out on dates ---------------------------------------------------------------
 
 
-def event_occurrences(event: Event, start: dt.datetime, end: dt.datetime) -> list[dt.datetime]:
-    """The start times (aware, UTC) of ``event``'s occurrences that overlap start..end."""
+def event_occurrences(
+    event: Event, start: dt.datetime, end: dt.datetime
+) -> list[tuple[dt.datetime, dt.datetime]]:
+    """The (start, end) in UTC of each occurrence of ``event`` that overlaps start..end.
+
+    A repeating event's occurrences keep its wall-clock length in its own time zone.
+    """
     if not event.rule:
-        return [event.start] if event.start < end and event.end > start else []
+        return [(event.start, event.end)] if event.start < end and event.end > start else []
     zone = event.tzinfo
-    first = event.start.astimezone(zone).replace(tzinfo=None)
-    wall = event.end.astimezone(zone).replace(tzinfo=None) - first
+    first = event.local_start.replace(tzinfo=None)
+    wall = event.local_end.replace(tzinfo=None) - first
     found = local_occurrences(
         event.rule,
         first,
         (start.astimezone(zone) - wall).replace(tzinfo=None),
         end.astimezone(zone).replace(tzinfo=None),
     )
-    starts = [o.replace(tzinfo=zone).astimezone(UTC) for o in found]
-    return [s for s in starts if s < end and _occurrence_end(event, s) > start]
-
-
-def _occurrence_end(event: Event, start: dt.datetime) -> dt.datetime:
-    """The end of the occurrence starting at ``start``: the same wall-clock length."""
-    zone = event.tzinfo
-    wall = event.end.astimezone(zone).replace(tzinfo=None) - event.start.astimezone(zone).replace(
-        tzinfo=None
-    )
-    local = start.astimezone(zone).replace(tzinfo=None) + wall
-    return local.replace(tzinfo=zone).astimezone(UTC)
+    spans = [
+        (o.replace(tzinfo=zone).astimezone(UTC), (o + wall).replace(tzinfo=zone).astimezone(UTC))
+        for o in found
+    ]
+    return [(s, e) for s, e in spans if s < end and e > start]
 
 
 def _event_entries(event: Event, start: dt.datetime, end: dt.datetime) -> list[Entry]:
+    place = event.place or (gettext("online") if event.online_url else "")
+    countries = tuple(c.code for c in event.countries.all())
     return [
         Entry(
             uid=event.uid,
             title=event.title,
             kind=event.kind,
             start=s,
-            end=_occurrence_end(event, s),
+            end=e,
             all_day=event.all_day,
             timezone=event.timezone,
             url=event.get_absolute_url(),
@@ -306,10 +302,10 @@ def _event_entries(event: Event, start: dt.datetime, end: dt.datetime) -> list[E
             month_only=event.month_only,
             cancelled=event.is_cancelled,
             advocacy=event.is_advocacy,
-            place=event.place or ("online" if event.online_url else ""),
-            countries=tuple(c.code for c in event.countries.all()),
+            place=place,
+            countries=countries,
         )
-        for s in event_occurrences(event, start, end)
+        for s, e in event_occurrences(event, start, end)
     ]
 
 
@@ -343,15 +339,19 @@ def _cycle_entries(cycle: FundingCycle, start: dt.date, end: dt.date) -> list[En
     ]
 
 
-def _opportunity_entries(opportunity: Opportunity, start: dt.date, end: dt.date) -> list[Entry]:
-    from django.utils.translation import gettext as _
+def opportunity_dates(opportunity: Opportunity) -> list[tuple[str, dt.date, str]]:
+    """The dates a call puts on the calendar: (which, day, label) for its opening and closing."""
+    found = [
+        ("opens", opportunity.opens_on, gettext("Call opens")),
+        ("closes", opportunity.closes_on, gettext("Call closes")),
+    ]
+    return [(which, day, label) for which, day, label in found if day]
 
+
+def _opportunity_entries(opportunity: Opportunity, start: dt.date, end: dt.date) -> list[Entry]:
     found = []
-    for which, day, label in (
-        ("opens", opportunity.opens_on, _("Call opens")),
-        ("closes", opportunity.closes_on, _("Call closes")),
-    ):
-        if day and start <= day <= end:
+    for which, day, label in opportunity_dates(opportunity):
+        if start <= day <= end:
             found.append(
                 Entry(
                     uid=opportunity_uid(opportunity, which),
@@ -414,15 +414,18 @@ def days_of(
     return days
 
 
+def month_grid_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:
+    """The Monday before the month's first day and the Sunday after its last."""
+    first = dt.date(year, month, 1)
+    last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    return first - dt.timedelta(days=first.weekday()), last + dt.timedelta(days=6 - last.weekday())
+
+
 def month_weeks(
     found: list[Entry], year: int, month: int, today: dt.date | None = None
 ) -> list[list[Day]]:
     """The month as weeks from Monday to Sunday, padded with the neighbouring months' days."""
-    first = dt.date(year, month, 1)
-    last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
-    grid_start = first - dt.timedelta(days=first.weekday())
-    grid_end = last + dt.timedelta(days=6 - last.weekday())
-    days = days_of(found, grid_start, grid_end, today)
+    days = days_of(found, *month_grid_bounds(year, month), today)
     for d in days:
         d.in_range = d.date.month == month
     return [days[i : i + 7] for i in range(0, len(days), 7)]
@@ -441,8 +444,6 @@ def local_span(
 ) -> tuple[dt.datetime, dt.datetime, bool]:
     """Days and wall-clock times in ``zone`` as the UTC (start, end, all day) an event
     stores; no start time means an all-day event. ValueError says what is wrong."""
-    import zoneinfo
-
     last = last or first
     if last < first:
         raise ValueError("the last day is before the first")

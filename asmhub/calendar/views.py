@@ -5,6 +5,7 @@ import hashlib
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
@@ -55,8 +56,7 @@ def _month(value: str | None, today: dt.date) -> dt.date:
 def month(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     first = _month(request.GET.get("month"), today)
-    weeks_probe = services.month_weeks([], first.year, first.month)
-    grid_start, grid_end = weeks_probe[0][0].date, weeks_probe[-1][-1].date
+    grid_start, grid_end = services.month_grid_bounds(first.year, first.month)
     found = services.entries_for(request.user, query_params(request), grid_start, grid_end)
     previous = (first - dt.timedelta(days=1)).replace(day=1)
     following = (first + dt.timedelta(days=32)).replace(day=1)
@@ -75,11 +75,10 @@ def month(request: HttpRequest) -> HttpResponse:
 
 def _week(value: str | None, today: dt.date) -> dt.date:
     try:
-        return dt.date.fromisoformat(value or "") - dt.timedelta(
-            days=dt.date.fromisoformat(value or "").weekday()
-        )
+        day = dt.date.fromisoformat(value or "")
     except ValueError:
-        return today - dt.timedelta(days=today.weekday())
+        day = today
+    return day - dt.timedelta(days=day.weekday())
 
 
 def week(request: HttpRequest) -> HttpResponse:
@@ -133,9 +132,12 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
     can_change = permissions.can_change(user, event)
     today = timezone.localdate()
     upcoming = (
-        services.event_occurrences(
-            event, services.midnight(today), services.midnight(today + dt.timedelta(days=366))
-        )[:6]
+        [
+            start
+            for start, _end in services.event_occurrences(
+                event, services.midnight(today), services.midnight(today + dt.timedelta(days=366))
+            )[:6]
+        ]
         if event.rule
         else []
     )
@@ -264,6 +266,26 @@ def feed_change(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("calendar:feeds")
 
 
+def _text(body: bytes, source: str) -> str:
+    """The checked file is posted back with the confirmation, so it must fit in a form."""
+    limit = import_limit()
+    if len(body) > limit:
+        raise importers.IcsError(
+            _("%(source)s: larger than %(limit)s bytes; import it with asmhub import-ics")
+            % {"source": source, "limit": f"{limit:,}"}
+        )
+    try:
+        return body.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise importers.IcsError(
+            _("%(source)s: not UTF-8 text (byte %(at)s)") % {"source": source, "at": exc.start}
+        ) from exc
+
+
+def import_limit() -> int:
+    return min(settings.ASMHUB_ICS_MAX_BYTES, settings.DATA_UPLOAD_MAX_MEMORY_SIZE - 65536)
+
+
 @login_required
 def import_events(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -279,12 +301,12 @@ def import_events(request: HttpRequest) -> HttpResponse:
             if request.POST.get("content"):
                 content, source = request.POST["content"], request.POST.get("source", "upload")
             elif data.get("file"):
-                content = data["file"].read().decode("utf-8-sig", errors="strict")
                 source = data["file"].name
+                content = _text(data["file"].read(), source)
             else:
-                content = importers.fetch(data["url"]).decode("utf-8-sig", errors="strict")
                 source = data["url"]
-        except (importers.IcsError, UnicodeDecodeError) as exc:
+                content = _text(importers.fetch(data["url"]), source)
+        except importers.IcsError as exc:
             form.add_error(None, str(exc))
         else:
             commit = request.POST.get("commit") == "1"

@@ -34,7 +34,7 @@ from asmhub.funding.schemas import (
     ProjectOut,
     TargetOut,
 )
-from asmhub.taxonomy.lookup import Lookup
+from asmhub.taxonomy.lookup import Lookup, all_found
 
 router = Router(tags=["funding"], auth=PUBLIC)
 
@@ -164,12 +164,7 @@ def _resolve_concept(payload: ConceptIn) -> tuple[dict[str, Any], dict[str, list
         "sdg_goals": lambda v: lookup.sdg_goal(str(v)),
     }
     for key, find in finders.items():
-        values = data.pop(key)
-        found = [find(str(v)) for v in values]
-        missing = [v for v, f in zip(values, found, strict=True) if f is None]
-        if missing:
-            raise ValueError(f"{key}: unknown values {missing}")
-        relations[key] = found
+        relations[key] = all_found(key, data.pop(key), find)
     return data, relations
 
 

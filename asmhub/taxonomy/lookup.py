@@ -7,6 +7,7 @@ answers each cell with the record, or None.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pycountry
@@ -93,3 +94,12 @@ class Lookup:
                     if key:
                         self._organizations.setdefault(key, org)
         return self._organizations.get(text.strip().lower())
+
+
+def all_found(what: str, values: list[Any], find: Callable[[str], Any]) -> list[Any]:
+    """The record for each of ``values``; ValueError naming ``what`` and the unknown values."""
+    found = [find(str(v)) for v in values]
+    missing = [v for v, f in zip(values, found, strict=True) if f is None]
+    if missing:
+        raise ValueError(f"{what}: unknown values {missing}")
+    return found

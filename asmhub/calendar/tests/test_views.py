@@ -228,3 +228,20 @@ def test_a_private_address_is_not_fetched(login: Any, editor: Any) -> None:
         {"url": "http://127.0.0.1:9/x.ics", "default_kind": "workshop", "default_timezone": "UTC"},
     )
     assert "private network" in response.content.decode()
+
+
+def test_the_import_page_refuses_a_file_that_is_not_text_or_too_large(
+    login: Any, editor: Any, settings: Any
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = login(editor)
+    defaults = {"default_kind": "workshop", "default_timezone": "UTC"}
+    latin1 = SimpleUploadedFile("latin.ics", GOOD.replace("workshop", "café").encode("latin-1"))
+    body = client.post(reverse("calendar:import"), {"file": latin1, **defaults}).content.decode()
+    assert "latin.ics: not UTF-8 text (byte 83)" in body
+    settings.ASMHUB_ICS_MAX_BYTES = 100
+    big = SimpleUploadedFile("big.ics", GOOD.encode())
+    body = client.post(reverse("calendar:import"), {"file": big, **defaults}).content.decode()
+    assert "big.ics: larger than 100 bytes" in body
+    assert not Event.objects.exists()

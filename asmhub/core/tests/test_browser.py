@@ -204,6 +204,25 @@ def test_the_calendar_filters_and_its_feed_parses_in_the_browser(page: Any) -> N
     preview = box.inner_text()
     assert "2020 PPA Member Meeting" in preview and "1 time zones" in preview
     assert "FREQ=MONTHLY;BYDAY=1TU" in preview  # the secretariat call, with its rule
+    # Import a file: the check shows the plan, the confirmation writes it.
+    ics = (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:kivu-forum@example.org\r\n"
+        "SUMMARY:Kivu artisanal gold forum\r\nDTSTART;TZID=Africa/Lubumbashi:20270315T090000\r\n"
+        "DTEND;TZID=Africa/Lubumbashi:20270315T170000\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    page.goto("/calendar/import/")
+    page.set_input_files(
+        "#id_file",
+        files=[{"name": "kivu.ics", "mimeType": "text/calendar", "buffer": ics.encode()}],
+    )
+    page.click("text=Check the file")
+    assert "would import (dry run): 1 new" in page.inner_text(".import-report")
+    shot(page, "calendar-import")
+    page.click(".import-report button")
+    page.wait_for_url("**/calendar/list/")
+    assert "imported: 1 new" in page.inner_text(".messages")
+    page.goto("/calendar/feeds/")
+    page.wait_for_selector("[data-feed-preview][data-parsed]", timeout=15000)
     page.fill("#id_name", "Everything")
     page.click("text=Save >> nth=-1")
     assert "Everything" in page.inner_text(".saved-filter h3")
