@@ -3,6 +3,11 @@
 Row numbers are those a person sees in a spreadsheet program: the header is row 1,
 the first record row 2. Header names are normalised (trimmed, lower case, spaces
 and hyphens to underscores) so that "Stakeholder type" matches ``stakeholder_type``.
+
+By default a file that is not clean (not UTF-8, a header named twice or not at all,
+a row longer than the header) is refused. ``lenient=True`` reads such files whole,
+for field surveys whose files are messy: it falls back to Windows-1252, names the
+odd columns, drops the extra cells, and says what it did in ``Table.notes``.
 """
 
 from __future__ import annotations
@@ -10,7 +15,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 SUPPORTED = (".csv", ".xlsx")
@@ -43,6 +48,7 @@ class Table:
     name: str
     headers: list[str]
     rows: list[tuple[int, dict[str, str]]]
+    notes: list[ImportIssue] = field(default_factory=list)
 
 
 def normalise_header(value: object) -> str:
@@ -58,7 +64,7 @@ def _cell(value: object) -> str:
     return str(value).strip()
 
 
-def _build(name: str, raw_rows: Iterator[list[object]]) -> Table:
+def _build(name: str, raw_rows: Iterator[list[object]], lenient: bool = False) -> Table:
     try:
         header_row = next(raw_rows)
     except StopIteration:
@@ -68,13 +74,20 @@ def _build(name: str, raw_rows: Iterator[list[object]]) -> Table:
         headers.pop()
     if not any(headers):
         raise TabularError(f"{name}: row 1 has no column names")
+    notes: list[ImportIssue] = []
     seen: set[str] = set()
     for position, header in enumerate(headers, start=1):
         if header == "":
-            raise TabularError(f"{name}: row 1, column {position} has no name")
+            if not lenient:
+                raise TabularError(f"{name}: row 1, column {position} has no name")
+            header = headers[position - 1] = f"column_{position}"
+            notes.append(ImportIssue(name, 1, header, "", "a column without a name"))
         if header in seen:
-            raise TabularError(f"{name}: row 1 names the column '{header}' twice")
-        seen.add(header)
+            if not lenient:
+                raise TabularError(f"{name}: row 1 names the column '{header}' twice")
+            renamed = headers[position - 1] = f"{header}_{position}"
+            notes.append(ImportIssue(name, 1, renamed, header, "a column named twice: renamed"))
+        seen.add(headers[position - 1])
     rows = []
     for number, raw in enumerate(raw_rows, start=2):
         values = [_cell(v) for v in raw]
@@ -82,13 +95,24 @@ def _build(name: str, raw_rows: Iterator[list[object]]) -> Table:
             continue
         extra = [v for v in values[len(headers) :] if v]
         if extra:
-            raise TabularError(f"{name}: row {number} has more values than there are columns")
+            if not lenient:
+                raise TabularError(f"{name}: row {number} has more values than there are columns")
+            notes.append(
+                ImportIssue(
+                    name,
+                    number,
+                    "",
+                    extra[0][:60],
+                    f"{len(extra)} cells past the last column ignored",
+                )
+            )
+            values = values[: len(headers)]
         values += [""] * (len(headers) - len(values))
         rows.append((number, dict(zip(headers, values, strict=False))))
-    return Table(name=name, headers=headers, rows=rows)
+    return Table(name=name, headers=headers, rows=rows, notes=notes)
 
 
-def read_table(path: Path | str, data: bytes | None = None) -> Table:
+def read_table(path: Path | str, data: bytes | None = None, lenient: bool = False) -> Table:
     """Read ``path`` (or ``data`` named by ``path``) as a table."""
     path = Path(path)
     name = path.name
@@ -103,12 +127,16 @@ def read_table(path: Path | str, data: bytes | None = None) -> Table:
     if not data.strip():
         raise TabularError(f"{name}: the file is empty")
     if suffix == ".csv":
+        fallback = None
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise TabularError(
-                f"{name}: not UTF-8 text (byte {exc.start}); save the file as UTF-8 CSV"
-            ) from None
+            if not lenient:
+                raise TabularError(
+                    f"{name}: not UTF-8 text (byte {exc.start}); save the file as UTF-8 CSV"
+                ) from None
+            text = data.decode("cp1252", errors="replace")
+            fallback = ImportIssue(name, 0, "", "", "not UTF-8: read as Windows-1252")
         try:
             dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(
                 text[:4096], delimiters=",;\t"
@@ -116,7 +144,10 @@ def read_table(path: Path | str, data: bytes | None = None) -> Table:
         except csv.Error:
             dialect = csv.excel
         rows: list[list[object]] = [list(row) for row in csv.reader(io.StringIO(text), dialect)]
-        return _build(name, iter(rows))
+        table = _build(name, iter(rows), lenient)
+        if fallback:
+            table.notes.insert(0, fallback)
+        return table
     from openpyxl import load_workbook
 
     try:
@@ -125,7 +156,7 @@ def read_table(path: Path | str, data: bytes | None = None) -> Table:
         raise TabularError(f"{name}: not a readable XLSX workbook ({type(exc).__name__})") from None
     try:
         sheet = workbook.worksheets[0]
-        return _build(name, (list(row) for row in sheet.iter_rows(values_only=True)))
+        return _build(name, (list(row) for row in sheet.iter_rows(values_only=True)), lenient)
     finally:
         workbook.close()
 

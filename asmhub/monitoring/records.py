@@ -1,0 +1,350 @@
+"""One survey row as a visit record: the shape every import format is read into.
+
+Formats differ only in their headings: the IPIS layout is mapped to these keys by
+``data/ipis.yaml``, the platform's XLSForm uses them as its field names, and any
+other spreadsheet through a saved ``ColumnMapping``. ``build`` reads the cells,
+reports every cell it could not read (the value is then left as "no data") and
+rejects the row only when it cannot place it: no site code or no date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from asmhub.monitoring import values
+from asmhub.monitoring.observations import flags_of
+from asmhub.monitoring.values import Unreadable
+
+SITE_TEXT = ("site_name", "location_origin", "province", "territory", "collectivite")
+SITE_TEXT += ("groupement", "village")
+VISIT_TEXT = ("source", "project", "no_visit_reason", "access_dry", "access_wet")
+VISIT_TEXT += ("informant", "notes")
+FLAGS = (
+    "armed_presence",
+    "armed_interference",
+    "mechanisation",
+    "women",
+    "pregnant_women",
+    "separate_sanitation",
+    "children_under_15",
+    "children_15_18",
+    "mercury",
+    "accidents",
+    "phone_coverage",
+    "state_service_present",
+)
+WORK_LISTS = ("women_work", "children_under_15_work", "children_15_18_work")
+ACTIVITIES = (
+    "entry-taxation",
+    "commercial-taxation",
+    "production-taxation",
+    "buying",
+    "digging",
+    "forced-labour",
+    "monopoly",
+    "pillaging",
+    "pit-ownership",
+)
+MAX_MINERALS = MAX_ACTORS = 3
+MAX_STATE_SERVICES = 4
+
+
+def keys() -> list[str]:
+    """Every key a record reads: the targets of a column mapping and of the XLSForm."""
+    found = ["key", "pcode", "date", "onsite", "latitude", "longitude", "geom", *SITE_TEXT]
+    found += ["working", "legal_status", "qualification", *VISIT_TEXT, "workers", "pits"]
+    found += [*FLAGS, *WORK_LISTS, "accident_causes", "traceability", "minerals"]
+    for n in range(1, MAX_MINERALS + 1):
+        found += [f"mineral{n}", f"mineral{n}_selling_points", f"mineral{n}_final_destination"]
+    for n in range(1, MAX_ACTORS + 1):
+        found += [f"actor{n}_name", f"actor{n}_kind", f"actor{n}_frequency"]
+        found += [f"actor{n}_activities"] + [f"actor{n}_{a.replace('-', '_')}" for a in ACTIVITIES]
+    found += [f"state_service{n}" for n in range(1, MAX_STATE_SERVICES + 1)]
+    found += ["state_services", "state_services_taxing"]
+    return found
+
+
+@dataclass
+class Problem:
+    row: int
+    column: str
+    value: str
+    reason: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "column": self.column, "value": self.value, "reason": self.reason}
+
+
+@dataclass
+class Record:
+    row: int
+    key: str
+    pcode: str
+    date: dt.date
+    site: dict[str, Any] = field(default_factory=dict)
+    visit: dict[str, Any] = field(default_factory=dict)
+    minerals: list[dict[str, Any]] = field(default_factory=list)
+    actors: list[dict[str, Any]] = field(default_factory=list)
+    indicators: dict[int, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Context:
+    """What reading needs besides the cells: minerals, indicators, the tallies."""
+
+    mineral: Callable[[str], int | None]
+    indicators: Mapping[str, Any] = field(default_factory=dict)  # slug: Indicator
+    key_prefix: str = ""
+    normalized: Counter[str] = field(default_factory=Counter)
+    unknown_minerals: Counter[str] = field(default_factory=Counter)
+
+
+class _Row:
+    """The cells of one row by record key, reporting against the file's own headings."""
+
+    def __init__(
+        self, number: int, cells: Mapping[str, str], headings: Mapping[str, str], context: Context
+    ) -> None:
+        self.number, self.cells, self.headings, self.context = number, cells, headings, context
+        self.problems: list[Problem] = []
+
+    def raw(self, key: str) -> str | None:
+        value = self.cells.get(key)
+        return None if value is None else str(value)
+
+    def note(self, what: str) -> None:
+        self.context.normalized[what] += 1
+
+    def problem(self, key: str, reason: str) -> None:
+        heading = self.headings.get(key, key)
+        self.problems.append(Problem(self.number, heading, (self.raw(key) or "")[:200], reason))
+
+    def read(self, key: str, reader: Callable[..., Any], *args: Any) -> Any:
+        try:
+            return (
+                reader(*args, self.raw(key), self.note)
+                if args
+                else reader(self.raw(key), self.note)
+            )
+        except Unreadable as exc:
+            self.problem(key, str(exc))
+            return None
+
+    def text(self, key: str, limit: int = 200) -> str:
+        value = (self.raw(key) or "").strip()
+        if len(value) > limit:
+            self.note(f"text longer than {limit} characters cut")
+        return value[:limit]
+
+
+def build(
+    number: int, cells: Mapping[str, str], headings: Mapping[str, str], context: Context
+) -> tuple[Record | None, list[Problem]]:
+    """The record of one row, and the problems found in it (``None`` when it has no place)."""
+    row = _Row(number, cells, headings, context)
+    pcode = row.text("pcode", 60)
+    day = row.read("date", values.date)
+    if not pcode:
+        row.problem("pcode", "no site code: the row cannot be placed")
+    if day is None and not any(p.column == headings.get("date", "date") for p in row.problems):
+        row.problem("date", "no date: the row cannot be placed")
+    if not pcode or day is None:
+        return None, row.problems
+    key = row.text("key", 100) or f"{pcode}:{day.isoformat()}"
+    record = Record(number, f"{context.key_prefix}{key}", pcode, day)
+    _site(row, record)
+    _visit(row, record)
+    _minerals(row, record)
+    _actors(row, record)
+    _indicators(row, record)
+    record.visit["known"], record.visit["present"] = flags_of(
+        {**record.visit, "armed_actors": record.actors}
+    )
+    return record, row.problems
+
+
+def _site(row: _Row, record: Record) -> None:
+    site = record.site
+    site["name"] = row.text("site_name", 200)
+    for key in SITE_TEXT[1:]:
+        site[key] = row.text(key, 120)
+    site["latitude"] = row.read("latitude", values.coordinate, 90)
+    site["longitude"] = row.read("longitude", values.coordinate, 180)
+    if site["latitude"] is None and site["longitude"] is None and row.raw("geom"):
+        try:
+            found = values.point(row.raw("geom"))
+        except Unreadable as exc:
+            row.problem("geom", str(exc))
+        else:
+            if found:
+                site["longitude"], site["latitude"] = found
+                row.note("coordinates read from geom")
+    for key in ("working", "legal_status"):
+        site[key] = row.read(key, values.code, key) or ""
+
+
+def _visit(row: _Row, record: Record) -> None:
+    visit = record.visit
+    visit["date"] = record.date
+    onsite = row.read("onsite", values.flag)
+    visit["onsite"] = True if onsite is None else onsite
+    for key in VISIT_TEXT:
+        visit[key] = row.text(key, 200 if key != "notes" else 4000)
+    for key in ("workers", "pits"):
+        visit[key] = row.read(key, values.integer)
+    for key in FLAGS:
+        visit[key] = row.read(key, values.flag)
+    for key in WORK_LISTS:
+        found, unknown = values.codes("work", row.raw(key), row.note)
+        visit[key] = found + unknown
+        if unknown:
+            row.note("kind of work kept as written")
+    visit["accident_causes"] = values.items(row.raw("accident_causes"))
+    visit["qualification"] = row.read("qualification", values.code, "qualification") or ""
+    _traceability(row, visit)
+    _state_services(row, visit)
+
+
+def _traceability(row: _Row, visit: dict[str, Any]) -> None:
+    raw = row.raw("traceability")
+    visit["traceability"], visit["traceability_scheme"] = None, ""
+    if values.blank(raw):
+        return
+    try:
+        visit["traceability"] = values.flag(raw, row.note)
+    except Unreadable:
+        if values.is_none_word(str(raw)):
+            visit["traceability"] = False
+        else:  # the scheme's name: ITSCI, BGR CTC, Better Mining…
+            visit["traceability"], visit["traceability_scheme"] = True, str(raw).strip()[:80]
+
+
+def _state_services(row: _Row, visit: dict[str, Any]) -> None:
+    names: list[str] = []
+    for n in range(1, MAX_STATE_SERVICES + 1):
+        names += values.items(row.raw(f"state_service{n}"))
+    names += values.items(row.raw("state_services"))
+    taxing = {values.fold(n) for n in values.items(row.raw("state_services_taxing"))}
+    saw_none = any(
+        not values.blank(row.raw(k)) and values.is_none_word(str(row.raw(k)))
+        for k in [f"state_service{n}" for n in range(1, MAX_STATE_SERVICES + 1)]
+        + ["state_services"]
+    )
+    unique = list(dict.fromkeys(names))
+    visit["state_services"] = [{"name": n, "taxes": values.fold(n) in taxing} for n in unique]
+    if visit.get("state_service_present") is None and (unique or saw_none):
+        visit["state_service_present"] = bool(unique)
+
+
+def _minerals(row: _Row, record: Record) -> None:
+    names: list[tuple[str, str, str]] = []
+    for n in range(1, MAX_MINERALS + 1):
+        name = row.text(f"mineral{n}", 80)
+        if name and not values.is_none_word(name):
+            names.append(
+                (
+                    name,
+                    row.text(f"mineral{n}_selling_points", 300),
+                    row.text(f"mineral{n}_final_destination", 300),
+                )
+            )
+    for name in values.items(row.raw("minerals")):
+        names.append((name[:80], "", ""))
+    seen: set[str] = set()
+    for position, (name, selling, destination) in enumerate(names, start=1):
+        if values.fold(name) in seen:
+            continue
+        seen.add(values.fold(name))
+        mineral = row.context.mineral(name)
+        if mineral is None:
+            row.context.unknown_minerals[name] += 1
+        record.minerals.append(
+            {
+                "position": position,
+                "mineral_id": mineral,
+                "name": name,
+                "selling_points": selling,
+                "final_destination": destination,
+            }
+        )
+
+
+def _actors(row: _Row, record: Record) -> None:
+    for n in range(1, MAX_ACTORS + 1):
+        name = row.text(f"actor{n}_name", 200)
+        kind_cell = row.raw(f"actor{n}_kind")
+        activities, unknown = values.codes("activities", row.raw(f"actor{n}_activities"), row.note)
+        for unread in unknown:
+            row.problem(
+                f"actor{n}_activities", f"{unread!r} is not a known activity of armed actors"
+            )
+        for activity in ACTIVITIES:
+            if (
+                row.read(f"actor{n}_{activity.replace('-', '_')}", values.flag)
+                and activity not in activities
+            ):
+                activities.append(activity)
+        if (not name or values.is_none_word(name)) and values.blank(kind_cell) and not activities:
+            continue
+        kind = row.read(f"actor{n}_kind", values.code, "actor_kind")
+        if kind is None and name:
+            try:
+                kind = values.code("actor_kind", name, row.note)
+            except Unreadable:
+                kind = None
+        record.actors.append(
+            {
+                "position": n,
+                "name": "" if values.is_none_word(name) else name,
+                "kind": kind or "",
+                "frequency": row.text(f"actor{n}_frequency", 40),
+                "activities": activities,
+            }
+        )
+    if record.actors and record.visit.get("armed_presence") is None:
+        record.visit["armed_presence"] = True
+        row.note("armed presence inferred from the armed actors listed")
+
+
+def _indicators(row: _Row, record: Record) -> None:
+    for slug, indicator in row.context.indicators.items():
+        column = next(
+            (k for k in (f"indicator:{slug}", f"ind_{slug.replace('-', '_')}") if k in row.cells),
+            None,
+        )
+        if column is None or values.blank(row.raw(column)):
+            continue
+        try:
+            record.indicators[indicator.pk] = read_indicator(
+                indicator, str(row.raw(column)), row.note
+            )
+        except Unreadable as exc:
+            row.problem(column, str(exc))
+
+
+def read_indicator(indicator: Any, cell: str, note: values.Note) -> Any:
+    """A cell as the value of an indicator defined as data (type, unit, allowed values)."""
+    kind = indicator.kind
+    if kind == "boolean":
+        return values.flag(cell, note)
+    if kind == "number":
+        number = values.decimal_number(re.sub(r"[\s\u00a0]", "", cell), note)
+        low, high = indicator.minimum, indicator.maximum
+        if number is not None and (
+            (low is not None and number < low) or (high is not None and number > high)
+        ):
+            raise Unreadable(f"{number:g} is outside {low:g}..{high:g} {indicator.unit}".strip())
+        return number
+    if kind == "choice":
+        allowed = {values.fold(str(v)): v for v in indicator.allowed_values}
+        if values.fold(cell) not in allowed:
+            raise Unreadable(
+                f"{cell.strip()!r} is not one of {', '.join(map(str, indicator.allowed_values))}"
+            )
+        return allowed[values.fold(cell)]
+    return cell.strip()[:500]

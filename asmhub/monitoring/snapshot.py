@@ -1,0 +1,186 @@
+"""What the need index and the map read of every site, held in memory.
+
+The index over 50,000 sites asks, for each site, for its latest visit in a period:
+reading a million visits for each request would take seconds, so each process keeps
+every site's visits as sorted arrays of dates and observation bits, and finds the
+latest one by bisection. The one row of ``MonitoringVersion`` tells each process when
+its copy is stale: imports, incidents and corrective actions store a new token there
+in the transaction of the change (signals, or ``bump`` after bulk writes).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import uuid
+from array import array
+from bisect import bisect_right
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+import h3
+from django.db import models
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+_lock = threading.Lock()
+_current: Snapshot | None = None
+
+
+class MonitoringVersion(models.Model):
+    """One row: the token of the monitoring data the snapshot was built from."""
+
+    token = models.CharField(max_length=32)
+
+    class Meta:
+        app_label = "monitoring"
+
+    def __str__(self) -> str:
+        return self.token
+
+
+@dataclass
+class SiteEntry:
+    pk: int
+    programme: int
+    name: str
+    pcode: str
+    latitude: float | None
+    longitude: float | None
+    province: int | None
+    territory: int | None
+    collectivite: int | None
+    groupement: int | None
+    qualification: str
+    flagged: bool
+    minerals: frozenset[int] = frozenset()
+    dates: array = field(default_factory=lambda: array("i"))  # ordinals, ascending
+    known: array = field(default_factory=lambda: array("I"))
+    present: array = field(default_factory=lambda: array("I"))
+    open_actions: int = 0
+    open_incidents: int = 0
+
+    def latest(self, start: dt.date | None, end: dt.date | None) -> int | None:
+        """The position of the latest on-site visit between ``start`` and ``end``, or None."""
+        if not self.dates:
+            return None
+        at = len(self.dates) if end is None else bisect_right(self.dates, end.toordinal())
+        if at == 0:
+            return None
+        if start is not None and self.dates[at - 1] < start.toordinal():
+            return None
+        return at - 1
+
+
+@dataclass
+class Snapshot:
+    token: str
+    sites: list[SiteEntry] = field(default_factory=list)
+    by_pk: dict[int, SiteEntry] = field(default_factory=dict)
+    _cells: dict[int, list[str | None]] = field(default_factory=dict)
+
+    def cells(self, resolution: int) -> list[str | None]:
+        """Each site's H3 cell at ``resolution``, in the order of ``sites``."""
+        found = self._cells.get(resolution)
+        if found is None:
+            found = [
+                h3.latlng_to_cell(s.latitude, s.longitude, resolution)
+                if s.latitude is not None and s.longitude is not None
+                else None
+                for s in self.sites
+            ]
+            self._cells[resolution] = found
+        return found
+
+
+def _token() -> str:
+    return MonitoringVersion.objects.filter(pk=1).values_list("token", flat=True).first() or ""
+
+
+def bump() -> None:
+    """Mark the snapshot stale for every process (call after bulk writes)."""
+    if not MonitoringVersion.objects.filter(pk=1).update(token=uuid.uuid4().hex):
+        MonitoringVersion.objects.update_or_create(pk=1, defaults={"token": uuid.uuid4().hex})
+
+
+def _bump_on_signal(**kwargs: Any) -> None:
+    if not kwargs.get("raw"):
+        bump()
+
+
+def build(token: str = "") -> Snapshot:
+    from asmhub.monitoring.models import CorrectiveAction, Incident, Site, Visit
+
+    snapshot = Snapshot(token)
+    minerals: dict[int, set[int]] = defaultdict(set)
+    for site_id, mineral_id in Site.minerals.through.objects.values_list("site_id", "mineral_id"):
+        minerals[site_id].add(mineral_id)
+    for row in Site.objects.order_by("pk").values_list(
+        "pk",
+        "programme_id",
+        "name",
+        "pcode",
+        "latitude",
+        "longitude",
+        "province_id",
+        "territory_id",
+        "collectivite_id",
+        "groupement_id",
+        "qualification",
+        "flagged",
+    ):
+        entry = SiteEntry(*row, minerals=frozenset(minerals.get(row[0], ())))
+        snapshot.sites.append(entry)
+        snapshot.by_pk[entry.pk] = entry
+    by_pk = snapshot.by_pk
+    current_pk, entry_or_none = None, None
+    for site_id, date, known, present in (
+        Visit.objects.filter(onsite=True)
+        .order_by("site_id", "date", "pk")
+        .values_list("site_id", "date", "known", "present")
+        .iterator(chunk_size=20_000)
+    ):
+        if site_id != current_pk:
+            current_pk, entry_or_none = site_id, by_pk.get(site_id)
+        if entry_or_none is not None:
+            entry_or_none.dates.append(date.toordinal())
+            entry_or_none.known.append(known)
+            entry_or_none.present.append(present)
+    for site_id in Incident.objects.filter(state__in=Incident.OPEN_STATES).values_list(
+        "site_id", flat=True
+    ):
+        if site_id in by_pk:
+            by_pk[site_id].open_incidents += 1
+    for site_id in CorrectiveAction.objects.filter(
+        state__in=CorrectiveAction.OPEN_STATES
+    ).values_list("plan__incidents__site_id", flat=True):
+        if site_id in by_pk:
+            by_pk[site_id].open_actions += 1
+    return snapshot
+
+
+def current() -> Snapshot:
+    """This process's snapshot, rebuilt first when the data changed since it was built."""
+    global _current
+    token = _token()
+    found = _current
+    if found is not None and found.token == token:
+        return found
+    with _lock:
+        if _current is None or _current.token != token:
+            _current = build(token)  # the token was read before the data: never too new
+        return _current
+
+
+def connect_signals() -> None:
+    """Bump the token on single writes the snapshot reads; bulk imports call ``bump``."""
+    from asmhub.monitoring.models import CorrectiveAction, CorrectivePlan, Incident, Site, Visit
+
+    for model in (Site, Visit, Incident, CorrectiveAction, CorrectivePlan):
+        uid = f"monitoring-snapshot-{model.__name__}"
+        post_save.connect(_bump_on_signal, sender=model, dispatch_uid=f"{uid}-save")
+        post_delete.connect(_bump_on_signal, sender=model, dispatch_uid=f"{uid}-delete")
+    for through in (Site.minerals.through, CorrectivePlan.incidents.through):
+        m2m_changed.connect(
+            _bump_on_signal, sender=through, dispatch_uid=f"monitoring-snapshot-{through.__name__}"
+        )

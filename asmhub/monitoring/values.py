@@ -1,0 +1,186 @@
+"""Reading survey cells: flags, numbers, dates, coordinates, lists and coded words.
+
+Every reader takes the raw cell and returns its value, or ``None`` for a blank ("no
+data"); it raises ``Unreadable`` saying why when it cannot read the cell, and tells
+``note`` when it had to normalize a spelling (so that imports count what they fixed).
+Spellings come from ``data/vocabulary.yaml``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+VOCABULARY = Path(__file__).resolve().parent / "data" / "vocabulary.yaml"
+Note = Callable[[str], None]
+DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%Y/%m/%d", "%d-%m-%Y", "%d.%m.%Y", "%m/%d/%Y")
+
+
+class Unreadable(ValueError):
+    """A cell that no reader understands; the message says why."""
+
+
+def fold(text: str) -> str:
+    """Lower case, no accents, single spaces: how spellings are compared."""
+    decomposed = unicodedata.normalize("NFKD", text.replace("’", "'"))
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return re.sub(r"\s+", " ", plain).strip().lower()
+
+
+@cache
+def vocabulary() -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load(VOCABULARY.read_text(encoding="utf-8"))
+    return data
+
+
+@cache
+def _codes(section: str) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for code, spellings in vocabulary()[section].items():
+        found[fold(str(code))] = str(code)
+        for spelling in spellings:
+            found[fold(str(spelling))] = str(code)
+    return found
+
+
+def _ignore(_: str) -> None:
+    return None
+
+
+def blank(cell: str | None) -> bool:
+    return cell is None or not str(cell).strip()
+
+
+def is_none_word(cell: str) -> bool:
+    return fold(cell) in {fold(w) for w in vocabulary()["none"]}
+
+
+def flag(cell: str | None, note: Note = _ignore) -> bool | None:
+    if blank(cell):
+        return None
+    text = fold(str(cell))
+    if text in ("1", "0"):
+        return text == "1"
+    for answer, spellings in vocabulary()["flags"].items():
+        if text in {fold(s) for s in spellings}:
+            note(f"yes/no written as {str(cell).strip()!r}")
+            return answer == "yes"
+    raise Unreadable(f"{str(cell).strip()!r} is not a yes/no (0/1, oui/non)")
+
+
+def integer(cell: str | None, note: Note = _ignore) -> int | None:
+    if blank(cell):
+        return None
+    text = str(cell).strip()
+    if text.isdigit():
+        return int(text)
+    cleaned = re.sub(r"^(ca\.?|env\.?|environ|about|~)\s*", "", text.lower())
+    cleaned = re.sub(r"[\s\u00a0\u202f']", "", cleaned)
+    match = re.fullmatch(r"(\d+)(?:[.,]0+)?", cleaned)
+    if not match:
+        raise Unreadable(f"{text!r} is not a whole number")
+    note("number written with spaces, decimals or 'ca.'")
+    return int(match.group(1))
+
+
+def decimal_number(cell: str | None, note: Note = _ignore) -> float | None:
+    if blank(cell):
+        return None
+    text = str(cell).strip()
+    try:
+        return float(text)
+    except ValueError:
+        pass
+    if re.fullmatch(r"-?\d+,\d+", text):
+        note("decimal comma")
+        return float(text.replace(",", "."))
+    raise Unreadable(f"{text!r} is not a number")
+
+
+def coordinate(limit: float, cell: str | None, note: Note = _ignore) -> float | None:
+    value = decimal_number(cell, note)
+    if value is not None and not -limit <= value <= limit:
+        raise Unreadable(f"{value} is outside -{limit:g}..{limit:g}")
+    return value
+
+
+def point(cell: str | None) -> tuple[float, float] | None:
+    """Longitude and latitude from a WKT ``POINT (x y)`` cell."""
+    if blank(cell):
+        return None
+    match = re.fullmatch(
+        r"\s*POINT\s*Z?\s*\(\s*(-?[\d.]+)\s+(-?[\d.]+)(?:\s+-?[\d.]+)?\s*\)\s*", str(cell), re.I
+    )
+    if not match:
+        raise Unreadable(f"{str(cell).strip()[:40]!r} is not a WKT point")
+    return float(match.group(1)), float(match.group(2))
+
+
+def date(cell: str | None, note: Note = _ignore) -> dt.date | None:
+    if blank(cell):
+        return None
+    text = str(cell).strip()
+    head = text[:10]
+    try:
+        found = dt.date.fromisoformat(head)
+        if len(text) > 10:
+            note("date with a time of day")
+        return found
+    except ValueError:
+        pass
+    for fmt in DATE_FORMATS[1:]:
+        try:
+            found = dt.datetime.strptime(text.split(" ")[0], fmt).date()
+        except ValueError:
+            continue
+        note(f"date written as {fmt.replace('%', '')}")
+        return found
+    raise Unreadable(f"{text!r} is not a date (YYYY-MM-DD or DD/MM/YYYY)")
+
+
+def items(cell: str | None) -> list[str]:
+    """A comma-, semicolon- or space-separated list (XLSForm select_multiple uses spaces)."""
+    if blank(cell) or is_none_word(str(cell)):
+        return []
+    text = str(cell)
+    parts = re.split(r"[,;/|]" if re.search(r"[,;/|]", text) else r"\s+(?=\S)", text)
+    return [p.strip() for p in parts if p.strip()]
+
+
+def code(section: str, cell: str | None, note: Note = _ignore) -> str | None:
+    """The code of a vocabulary section (``qualification``, ``actor_kind``…) for a cell."""
+    if blank(cell):
+        return None
+    text = fold(str(cell))
+    codes = _codes(section)
+    if text in codes:
+        if text != codes[text]:
+            note(f"{section.replace('_', ' ')} written as {str(cell).strip()!r}")
+        return codes[text]
+    for spelling, value in codes.items():  # "Mai-Mai Yakutumba" is a Mai-Mai group
+        if len(spelling) > 3 and text.startswith(spelling + " "):
+            note(f"{section.replace('_', ' ')} read from {str(cell).strip()!r}")
+            return value
+    raise Unreadable(f"{str(cell).strip()!r} is not a known {section.replace('_', ' ')}")
+
+
+def codes(section: str, cell: str | None, note: Note = _ignore) -> tuple[list[str], list[str]]:
+    """The codes of a list cell, and the items no code matched (kept as written)."""
+    found: list[str] = []
+    unknown: list[str] = []
+    for item in items(cell):
+        try:
+            value = code(section, item, note)
+        except Unreadable:
+            unknown.append(item)
+            continue
+        if value and value not in found:
+            found.append(value)
+    return found, unknown

@@ -1,0 +1,231 @@
+"""Writing visit records: sites, administrative units, visits and what hangs on them.
+
+Writes are in bulk (an import of a million rows must not issue a query per row) and
+keyed, so that a second import of the same file updates what the first one wrote.
+The caller holds the transaction (``importers.commit``).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.utils.text import slugify
+
+from asmhub.monitoring.models import (
+    AdminUnit,
+    ArmedActor,
+    ImportBatch,
+    Incident,
+    IndicatorValue,
+    Programme,
+    Site,
+    Visit,
+    VisitMineral,
+)
+from asmhub.monitoring.records import Record
+
+BATCH = 2000
+LEVELS = ("province", "territory", "collectivite", "groupement")
+SITE_FIELDS = ("name", "latitude", "longitude", "location_origin", "village", "working")
+SITE_FIELDS += ("legal_status",)
+VISIT_FIELDS = [
+    f.name
+    for f in Visit._meta.concrete_fields
+    if f.name not in ("id", "site", "key", "imported_by", "updated_at")
+]
+
+
+def plan(programme: Programme, found: Sequence[Record]) -> dict[str, int]:
+    """What a commit would create and update, reading only."""
+    sites = dict(Site.objects.filter(programme=programme).values_list("pcode", "pk"))
+    pcodes = {r.pcode for r in found}
+    existing = _existing_visits(sites, found)
+    new_visits = sum(1 for r in found if (sites.get(r.pcode), r.key) not in existing)
+    return {
+        "sites_new": len(pcodes - set(sites)),
+        "sites_updated": len(pcodes & set(sites)),
+        "visits_new": new_visits,
+        "visits_updated": len(found) - new_visits,
+    }
+
+
+def _existing_visits(
+    sites: dict[str, int], found: Iterable[Record]
+) -> dict[tuple[int | None, str], int]:
+    site_ids = {sites[r.pcode] for r in found if r.pcode in sites}
+    existing: dict[tuple[int | None, str], int] = {}
+    ids = sorted(site_ids)
+    for start in range(0, len(ids), 500):
+        for pk, site_id, key in Visit.objects.filter(
+            site_id__in=ids[start : start + 500]
+        ).values_list("pk", "site_id", "key"):
+            existing[(site_id, key)] = pk
+    return existing
+
+
+class _Units:
+    """Administrative units by their key path, created as the file names them."""
+
+    def __init__(self, programme: Programme) -> None:
+        self.country = programme.country
+        self.by_key = {u.key: u for u in AdminUnit.objects.filter(country=self.country)}
+
+    def path(self, site: dict[str, Any]) -> list[AdminUnit | None]:
+        found: list[AdminUnit | None] = []
+        parent: AdminUnit | None = None
+        key = self.country.code.lower()
+        for level, name in enumerate((site.get(n, "") for n in LEVELS), start=1):
+            if not name:
+                found.append(None)
+                continue
+            key = f"{key}/{slugify(name) or 'x'}"
+            unit = self.by_key.get(key)
+            if unit is None:
+                unit = AdminUnit.objects.create(
+                    country=self.country,
+                    level=level,
+                    name=name,
+                    parent=parent,
+                    key=key,
+                    slug=slugify(key.replace("/", "-"))[:160],
+                )
+                self.by_key[key] = unit
+            found.append(unit)
+            parent = unit
+        return found
+
+
+def write(
+    programme: Programme, found: Sequence[Record], batch: ImportBatch | None = None
+) -> dict[str, int]:
+    counts = plan(programme, found)
+    sites = _write_sites(programme, found)
+    existing = _existing_visits(sites, found)
+    new: list[Visit] = []
+    changed: list[Visit] = []
+    for record in found:
+        values = {k: v for k, v in record.visit.items() if k in VISIT_FIELDS}
+        pk = existing.get((sites[record.pcode], record.key))
+        visit = Visit(
+            pk=pk, site_id=sites[record.pcode], key=record.key, imported_by=batch, **values
+        )
+        (changed if pk else new).append(visit)
+    if changed:
+        ids = [v.pk for v in changed]
+        for model in (VisitMineral, ArmedActor, IndicatorValue):
+            for start in range(0, len(ids), 500):
+                model.objects.filter(visit_id__in=ids[start : start + 500]).delete()
+        Visit.objects.bulk_update(changed, [*VISIT_FIELDS, "imported_by"], batch_size=BATCH)
+    Visit.objects.bulk_create(new, batch_size=BATCH)
+    by_key = {(v.site_id, v.key): v.pk for v in [*changed, *new]}
+    _write_children(found, sites, by_key)
+    _summarise(sites[r] for r in {r.pcode for r in found})
+    return counts
+
+
+def _write_sites(programme: Programme, found: Sequence[Record]) -> dict[str, int]:
+    units = _Units(programme)
+    latest: dict[str, dict[str, Any]] = {}
+    minerals: dict[str, set[int]] = defaultdict(set)
+    for record in sorted(found, key=lambda r: (r.date, r.row)):
+        values = latest.setdefault(record.pcode, {})
+        for key, value in record.site.items():
+            if value not in (None, ""):
+                values[key] = value  # later visits correct earlier names and positions
+        minerals[record.pcode].update(m["mineral_id"] for m in record.minerals if m["mineral_id"])
+    existing = {
+        s.pcode: s for s in Site.objects.filter(programme=programme, pcode__in=list(latest))
+    }
+    new: list[Site] = []
+    for pcode, values in latest.items():
+        site = existing.get(pcode) or Site(programme=programme, pcode=pcode, country=units.country)
+        path = units.path(values)
+        site.province, site.territory, site.collectivite, site.groupement = path
+        for name in SITE_FIELDS:
+            if name in values:
+                setattr(site, name, values[name])
+        if not site.name:
+            site.name = pcode
+        if site.pk is None:
+            new.append(site)
+    Site.objects.bulk_create(new, batch_size=BATCH)
+    if existing:
+        Site.objects.bulk_update(list(existing.values()), [*SITE_FIELDS, *LEVELS], batch_size=BATCH)
+    ids = {s.pcode: s.pk for s in [*existing.values(), *new]}
+    through = Site.minerals.through
+    through.objects.bulk_create(
+        [
+            through(site_id=ids[p], mineral_id=m)
+            for p, found_ids in minerals.items()
+            for m in found_ids
+        ],
+        batch_size=BATCH,
+        ignore_conflicts=True,
+    )
+    return ids
+
+
+def _write_children(
+    found: Sequence[Record], sites: dict[str, int], by_key: dict[tuple[int, str], int]
+) -> None:
+    minerals: list[VisitMineral] = []
+    actors: list[ArmedActor] = []
+    indicators: list[IndicatorValue] = []
+    for record in found:
+        visit_id = by_key[(sites[record.pcode], record.key)]
+        minerals += [VisitMineral(visit_id=visit_id, **m) for m in record.minerals]
+        actors += [ArmedActor(visit_id=visit_id, **a) for a in record.actors]
+        indicators += [
+            IndicatorValue(visit_id=visit_id, indicator_id=i, value=v)
+            for i, v in record.indicators.items()
+        ]
+    VisitMineral.objects.bulk_create(minerals, batch_size=BATCH)
+    ArmedActor.objects.bulk_create(actors, batch_size=BATCH)
+    IndicatorValue.objects.bulk_create(indicators, batch_size=BATCH)
+
+
+def _summarise(site_ids: Iterable[int]) -> None:
+    """Each site's last visit, qualification and flag, from its visits and incidents."""
+    ids = sorted(set(site_ids))
+    changed: list[Site] = []
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        state: dict[int, dict[str, Any]] = defaultdict(dict)
+        for site_id, day, onsite, qualification, armed in (
+            Visit.objects.filter(site_id__in=chunk)
+            .order_by("site_id", "date", "pk")
+            .values_list("site_id", "date", "onsite", "qualification", "armed_presence")
+        ):
+            entry = state[site_id]
+            entry["last"] = day
+            if qualification:
+                entry["qualification"], entry["qualified_on"] = qualification, day
+            if onsite:
+                entry["armed"] = armed
+        open_sites = set(
+            Incident.objects.filter(site_id__in=chunk, state__in=Incident.OPEN_STATES).values_list(
+                "site_id", flat=True
+            )
+        )
+        for site in Site.objects.filter(pk__in=chunk):
+            entry = state.get(site.pk, {})
+            site.last_visit_on = entry.get("last")
+            if entry.get("qualification"):
+                site.qualification = entry["qualification"]
+                site.qualified_on = entry["qualified_on"]
+            site.flagged = (
+                site.qualification == Site.Qualification.RED
+                or entry.get("armed") is True
+                or site.pk in open_sites
+            )
+            changed.append(site)
+    Site.objects.bulk_update(
+        changed, ["last_visit_on", "qualification", "qualified_on", "flagged"], batch_size=BATCH
+    )
+
+
+def refresh_sites(site_ids: Iterable[int]) -> None:
+    """Recompute the summaries of sites after a change that is not an import."""
+    _summarise(site_ids)
