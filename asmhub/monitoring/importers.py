@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -133,7 +134,8 @@ def read(batch: ImportBatch) -> tuple[list[records.Record], dict[str, Any]]:
     source = READERS[batch.format](bytes(batch.content), batch.filename, batch.mapping)
     lookup = Lookup()
     indicators = {
-        i.slug: i for i in Indicator.objects.filter(programme__in=[None, batch.programme_id])
+        i.slug: i
+        for i in Indicator.objects.filter(Q(programme=None) | Q(programme=batch.programme_id))
     }
     context = records.Context(
         mineral=lambda name: getattr(lookup.mineral(name), "pk", None),
@@ -248,6 +250,6 @@ def import_file(
 
 def summary(report: Mapping[str, Any]) -> Counter[str]:
     """The report's figures, for the command line and the page heading."""
-    keys = ("rows", "visits", "skipped", "problem_count", "visits_new", "visits_updated")
+    keys: tuple[str, ...] = ("rows", "visits", "skipped", "problem_count", "visits_new", "visits_updated")
     keys += ("sites_new", "sites_updated")
     return Counter({k: int(report.get(k, 0)) for k in keys})
