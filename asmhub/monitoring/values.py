@@ -12,7 +12,7 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Callable
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,7 @@ class Unreadable(ValueError):
     """A cell that no reader understands; the message says why."""
 
 
+@lru_cache(maxsize=100_000)  # survey cells repeat: "Or", "1", "Nord-Kivu"
 def fold(text: str) -> str:
     """Lower case, no accents, single spaces: how spellings are compared."""
     decomposed = unicodedata.normalize("NFKD", text.replace("’", "'"))
@@ -58,21 +59,35 @@ def blank(cell: str | None) -> bool:
     return cell is None or not str(cell).strip()
 
 
+@cache
+def _none_words() -> frozenset[str]:
+    return frozenset(fold(w) for w in vocabulary()["none"])
+
+
+@cache
+def _flag_words() -> dict[str, bool]:
+    return {
+        fold(s): answer == "yes"
+        for answer, spellings in vocabulary()["flags"].items()
+        for s in spellings
+    }
+
+
 def is_none_word(cell: str) -> bool:
-    return fold(cell) in {fold(w) for w in vocabulary()["none"]}
+    return fold(cell) in _none_words()
 
 
 def flag(cell: str | None, note: Note = _ignore) -> bool | None:
     if blank(cell):
         return None
-    text = fold(str(cell))
+    text = str(cell).strip()
     if text in ("1", "0"):
         return text == "1"
-    for answer, spellings in vocabulary()["flags"].items():
-        if text in {fold(s) for s in spellings}:
-            note(f"yes/no written as {str(cell).strip()!r}")
-            return answer == "yes"
-    raise Unreadable(f"{str(cell).strip()!r} is not a yes/no (0/1, oui/non)")
+    answer = _flag_words().get(fold(text))
+    if answer is None:
+        raise Unreadable(f"{text!r} is not a yes/no (0/1, oui/non)")
+    note(f"yes/no written as {text!r}")
+    return answer
 
 
 def integer(cell: str | None, note: Note = _ignore) -> int | None:
