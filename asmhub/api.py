@@ -18,6 +18,7 @@ from asmhub.core.api import router as core_router
 from asmhub.directory.api import router as directory_router
 from asmhub.funding.api import router as funding_router
 from asmhub.library.api import router as library_router
+from asmhub.monitoring.api import router as monitoring_router
 from asmhub.taxonomy.api import router as taxonomy_router
 
 
@@ -59,3 +60,4 @@ api.add_router("/directory", directory_router)
 api.add_router("/library", library_router)
 api.add_router("/funding", funding_router)
 api.add_router("/calendar", calendar_router)
+api.add_router("/monitoring", monitoring_router)

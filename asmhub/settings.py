@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "asmhub.library",
     "asmhub.funding",
     "asmhub.calendar",
+    "asmhub.monitoring",
 ]
 
 MIDDLEWARE = [
@@ -261,3 +262,29 @@ ASMHUB_SITE_URL = env_str("ASMHUB_SITE_URL", "http://localhost:8000")
 # machine's own networks (loopback, private ranges) may be fetched at all.
 ASMHUB_ICS_MAX_BYTES = env_int("ASMHUB_ICS_MAX_BYTES", 5_000_000, minimum=1000)
 ASMHUB_ICS_ALLOW_PRIVATE_URLS = env_bool("ASMHUB_ICS_ALLOW_PRIVATE_URLS", False)
+# Field monitoring: the largest survey file an import takes.
+ASMHUB_MONITORING_MAX_UPLOAD_BYTES = env_int(
+    "ASMHUB_MONITORING_MAX_UPLOAD_BYTES", 100_000_000, minimum=10_000
+)
+# Field monitoring maps: the tile server ({z}/{x}/{y}; "none" for a map without a base
+# layer) and its credit line (HTML). The tile server's origin is added to the CSP img-src.
+ASMHUB_MAP_TILE_URL = env_str(
+    "ASMHUB_MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+)
+if ASMHUB_MAP_TILE_URL.lower() == "none":
+    ASMHUB_MAP_TILE_URL = ""
+ASMHUB_MAP_TILE_ATTRIBUTION = env_str(
+    "ASMHUB_MAP_TILE_ATTRIBUTION",
+    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+)
+
+
+def _tile_origin(url: str) -> str:
+    """The CSP source of a tile URL: its scheme and host, with {s} subdomains as a wildcard."""
+    scheme, _sep, rest = url.partition("://")
+    host = rest.split("/", 1)[0].replace("{s}.", "*.")
+    return f"{scheme}://{host}" if scheme and host and "{" not in host else ""
+
+
+if _tile_origin(ASMHUB_MAP_TILE_URL):
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(_tile_origin(ASMHUB_MAP_TILE_URL))

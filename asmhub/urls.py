@@ -17,6 +17,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("library/", include("asmhub.library.urls")),
     path("funding/", include("asmhub.funding.urls")),
     path("calendar/", include("asmhub.calendar.urls")),
+    path("monitoring/", include("asmhub.monitoring.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

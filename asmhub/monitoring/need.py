@@ -11,6 +11,7 @@ points (100 × weight × share / Σ weight) add up to the index: that is the bre
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -73,9 +74,11 @@ def weights(params: Mapping[str, list[str]] | None = None) -> dict[str, float]:
         values = (params or {}).get(f"w_{key}")
         if values:
             try:
-                chosen[key] = min(max(float(values[-1]), 0.0), MAX_WEIGHT)
+                value = float(values[-1])
             except ValueError:
                 continue  # an unreadable weight keeps the default
+            if math.isfinite(value):
+                chosen[key] = min(max(value, 0.0), MAX_WEIGHT)
     return chosen
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -64,7 +64,7 @@ class MapFilter:
             end=end,
             qualification=qualification,
             flags=tuple(flags),
-            province=int(province) if province.isdigit() else None,
+            province=int(province) if province.isascii() and province.isdigit() else None,
         )
 
     def matches(self, site: SiteEntry) -> bool:
@@ -86,7 +86,7 @@ class MapFilter:
 
 
 def _year(value: str) -> int | None:
-    return int(value) if value.isdigit() and 1900 < int(value) < 2200 else None
+    return int(value) if value.isascii() and value.isdigit() and 1900 < int(value) < 2200 else None
 
 
 def _state(site: SiteEntry, at: int | None, name: str) -> bool | None:
@@ -254,3 +254,24 @@ def site_rows(sites: Iterable[Site], access: Access) -> Iterable[list[Any]]:
         data = site_data(site, access)
         data["minerals"] = ", ".join(data["minerals"])
         yield [data[c] for c in SITE_COLUMNS]
+
+
+def matching_sites(snapshot: Snapshot, chosen: MapFilter) -> list[SiteEntry]:
+    """The sites the filter keeps, with or without coordinates, by name."""
+    found = [s for s in snapshot.sites if chosen.matches(s)]
+    found.sort(key=lambda s: (s.name.casefold(), s.pk))
+    return found
+
+
+def sites_of(entries: Sequence[SiteEntry], chunk: int = 500) -> Iterator[Site]:
+    """The database sites of ``entries``, in their order, loaded as ``site_data`` reads them."""
+    for start in range(0, len(entries), chunk):
+        pks = [e.pk for e in entries[start : start + chunk]]
+        found = (
+            Site.objects.select_related(
+                "programme", "province", "territory", "collectivite", "groupement"
+            )
+            .prefetch_related("minerals")
+            .in_bulk(pks)
+        )
+        yield from (found[pk] for pk in pks if pk in found)

@@ -1,0 +1,123 @@
+// The map of mine sites: reads the sites' GeoJSON with the filters of the form beside
+// it, clusters the markers (Leaflet.markercluster) and colours them by qualification.
+// Changing a filter loads the sites again and updates the address, the count and the
+// download links; without JavaScript the form reloads the page.
+(function () {
+  "use strict";
+
+  var config, box, form, map, cluster, request = 0;
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) { node.className = className; }
+    if (text !== undefined) { node.textContent = text; }
+    return node;
+  }
+
+  function icon(qualification) {
+    return window.L.divIcon({
+      className: "site-marker q-" + (qualification || "none"),
+      iconSize: [14, 14],
+      iconAnchor: [7, 7],
+      popupAnchor: [0, -6]
+    });
+  }
+
+  function popup(p) {
+    var card = el("div", "site-popup");
+    card.appendChild(el("strong", "", p.name));
+    card.appendChild(el("div", "muted", p.pcode));
+    var minerals = (p.minerals || []).map(function (slug) { return config.minerals[slug] || slug; });
+    if (minerals.length) { card.appendChild(el("div", "", minerals.join(", "))); }
+    var q = el("div", "");
+    q.appendChild(el("span", "swatch q-" + (p.qualification || "none")));
+    q.appendChild(document.createTextNode(config.qualifications[p.qualification] || config.text.unqualified));
+    card.appendChild(q);
+    if (p.approximate) { card.appendChild(el("div", "approximate-note", config.text.approximate)); }
+    var link = el("a", "", config.text.open);
+    link.href = p.url;
+    card.appendChild(el("div", "")).appendChild(link);
+    return card;
+  }
+
+  function query() {
+    var params = new URLSearchParams();
+    new FormData(form).forEach(function (value, key) { if (value) { params.append(key, value); } });
+    return params.toString();
+  }
+
+  function updateLinks(q) {
+    document.querySelectorAll("a[data-export]").forEach(function (a) {
+      var base = a.dataset.base;
+      a.href = q ? base + (base.indexOf("?") < 0 ? "?" : "&") + q : base;
+    });
+  }
+
+  function show(data) {
+    var markers = [], points = [], approximate = 0;
+    data.features.forEach(function (f) {
+      var c = f.geometry.coordinates, p = f.properties;
+      if (p.approximate) { approximate += 1; }
+      var marker = window.L.marker([c[1], c[0]], { icon: icon(p.qualification), title: p.name, alt: p.name });
+      marker.bindPopup(function () { return popup(p); });
+      markers.push(marker);
+      points.push([c[1], c[0]]);
+    });
+    cluster.clearLayers();
+    cluster.addLayers(markers);
+    document.getElementById("site-count").textContent = String(markers.length);
+    var note = document.getElementById("site-approximate");
+    note.querySelector("[data-number]").textContent = String(approximate);
+    note.hidden = approximate === 0;
+    if (points.length) { // not the cluster's bounds: it adds large sets in chunks, later
+      map.fitBounds(window.L.latLngBounds(points), { padding: [24, 24], maxZoom: 11, animate: false });
+    }
+    box.dataset.loaded = String(markers.length);
+  }
+
+  function load(q) {
+    var mine = ++request;
+    box.setAttribute("aria-busy", "true");
+    fetch(box.dataset.geojson + (q ? "?" + q : ""), { credentials: "same-origin", headers: { Accept: "application/geo+json" } })
+      .then(function (response) {
+        if (!response.ok) { throw new Error(String(response.status)); }
+        return response.json();
+      })
+      .then(function (data) { if (mine === request) { show(data); } })
+      .catch(function (error) {
+        if (mine !== request) { return; }
+        document.getElementById("site-count").textContent = config.text.failed;
+        window.console.error(error);
+      })
+      .finally(function () { if (mine === request) { box.removeAttribute("aria-busy"); } });
+  }
+
+  function refresh(event) {
+    if (event) { event.preventDefault(); }
+    var q = query();
+    window.history.replaceState(null, "", window.location.pathname + (q ? "?" + q : ""));
+    updateLinks(q);
+    var reset = document.getElementById("map-reset");
+    if (reset) { reset.hidden = !q; }
+    load(q);
+  }
+
+  function init() {
+    box = document.getElementById("site-map");
+    form = document.getElementById("map-filters");
+    var island = document.getElementById("map-config");
+    if (!box || !form || !island || !window.L || !window.L.markerClusterGroup) { return; }
+    config = JSON.parse(island.textContent);
+    map = window.L.map(box, { scrollWheelZoom: false, maxZoom: 18 }).setView([-2.5, 28.0], 6);
+    if (box.dataset.tiles) {
+      window.L.tileLayer(box.dataset.tiles, { attribution: box.dataset.attribution, maxZoom: 18 }).addTo(map);
+    }
+    cluster = window.L.markerClusterGroup({ chunkedLoading: true, showCoverageOnHover: false, maxClusterRadius: 48 });
+    map.addLayer(cluster);
+    form.addEventListener("change", refresh);
+    form.addEventListener("submit", refresh);
+    load(box.dataset.query);
+  }
+
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", init); } else { init(); }
+})();

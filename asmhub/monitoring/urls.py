@@ -1,0 +1,27 @@
+from django.urls import path
+
+from asmhub.monitoring import views, views_areas, views_import, views_tax, views_xlsform
+
+app_name = "monitoring"
+
+urlpatterns = [
+    path("", views.map_page, name="map"),
+    path("sites/<int:pk>/", views.site_detail, name="site"),
+    path("sites.geojson", views.sites_geojson, name="sites-geojson"),
+    path("sites.<str:fmt>", views.sites_export, name="sites-export"),
+    path("index/", views_areas.index_page, name="index"),
+    path("index.<str:fmt>", views_areas.index_export, name="index-export"),
+    path("most-need/", views_areas.most_need, name="most-need"),
+    path("areas/<slug:slug>/", views_areas.area_detail, name="area"),
+    path("dashboard/", views_areas.dashboard, name="dashboard"),
+    path("incidents/<int:pk>/", views_areas.incident_detail, name="incident"),
+    path("imports/", views_import.imports, name="imports"),
+    path("imports/<int:pk>/", views_import.batch, name="import"),
+    path("imports/<int:pk>/commit/", views_import.commit, name="import-commit"),
+    path("imports/mappings/new/", views_import.mapping_create, name="mapping-create"),
+    path("form/site-visit.xlsx", views_xlsform.site_visit_form, name="xlsform"),
+    path("tax-check/", views_tax.tax_check, name="tax-check"),
+    path("taxes/", views_tax.schedule, name="taxes"),
+    path("sms/tax-check", views_tax.sms_tax_check, name="sms-tax-check"),
+    path("observed-taxes/<int:pk>/report/", views_tax.report_tax, name="report-tax"),
+]
