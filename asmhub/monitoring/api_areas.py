@@ -46,6 +46,7 @@ class PartOut(Schema):
     present: int = Field(..., description="sites whose latest visit saw it")
     share: float | None
     points: float | None
+    counted: bool = Field(..., description="recorded at enough of the area's sites to count")
 
 
 class AreaOut(Schema):
@@ -115,6 +116,7 @@ def _area(row: services.AreaRow) -> dict[str, Any]:
                 "present": p.present,
                 "share": p.share,
                 "points": p.points,
+                "counted": p.counted,
             }
             for p in area.parts
         ],
@@ -126,15 +128,15 @@ def index(request: HttpRequest, query: Query[IndexQuery]) -> Any:
     return [_area(row) for row in services.index_rows(_choice(query))]
 
 
-@router.get(
-    "/areas/{slug}/index", response=answers(AreaOut, 404), summary="Need index of one area"
-)
+@router.get("/areas/{slug}/index", response=answers(AreaOut, 404), summary="Need index of one area")
 def area(request: HttpRequest, slug: str, query: Query[IndexQuery]) -> Any:
     unit = get_object_or_404(AdminUnit.objects.select_related("parent"), slug=slug)
     choice = _choice(query)
     found = services.area_index(unit, choice)
     if found is None:
-        found = need.AreaIndex(unit.pk, parts=[need.Part(c, choice.weights[c.key]) for c in need.components()])
+        found = need.AreaIndex(
+            unit.pk, parts=[need.Part(c, choice.weights[c.key]) for c in need.components()]
+        )
     parent = unit.parent.name if unit.parent else ""
     return _area(services.AreaRow(found, unit.name, unit.slug, parent))
 

@@ -250,6 +250,13 @@ def import_file(
 
 def summary(report: Mapping[str, Any]) -> Counter[str]:
     """The report's figures, for the command line and the page heading."""
-    keys: tuple[str, ...] = ("rows", "visits", "skipped", "problem_count", "visits_new", "visits_updated")
+    keys: tuple[str, ...] = (
+        "rows",
+        "visits",
+        "skipped",
+        "problem_count",
+        "visits_new",
+        "visits_updated",
+    )
     keys += ("sites_new", "sites_updated")
     return Counter({k: int(report.get(k, 0)) for k in keys})

@@ -6,6 +6,8 @@ it) and ``present`` sites (the visit saw it); its share is present / known. The
 index is 100 × Σ weight × share / Σ weight, over the components the area has data
 for, so that a blank column lowers the coverage, never the score. Each component's
 points (100 × weight × share / Σ weight) add up to the index: that is the breakdown.
+A component recorded at fewer than ``min_known_share`` of the area's visited sites is
+shown but not counted, so one report among hundreds of blanks cannot move the index.
 """
 
 from __future__ import annotations
@@ -46,6 +48,12 @@ class Component:
     @property
     def description(self) -> str:
         return self.descriptions.get((get_language() or "en")[:2], self.descriptions["en"])
+
+
+@cache
+def min_known_share() -> float:
+    """The share of visited sites a component needs data for to count in an area."""
+    return float(yaml.safe_load(CONFIG.read_text(encoding="utf-8")).get("min_known_share", 0))
 
 
 @cache
@@ -90,6 +98,7 @@ class Part:
     present: int = 0
     share: float | None = None
     points: float | None = None
+    counted: bool = False  # recorded at enough of the area's sites to count
 
 
 @dataclass
@@ -104,7 +113,7 @@ class AreaIndex:
     def coverage(self) -> float:
         """The share of the total weight the area has data for."""
         total = sum(p.weight for p in self.parts)
-        have = sum(p.weight for p in self.parts if p.share is not None)
+        have = sum(p.weight for p in self.parts if p.counted)
         return have / total if total else 0.0
 
     def issues(self, threshold: float = 0.25) -> list[str]:
@@ -112,7 +121,7 @@ class AreaIndex:
         return [
             p.component.lever_issue
             for p in sorted(self.parts, key=lambda p: -(p.points or 0))
-            if p.share is not None and p.share >= threshold and p.weight > 0
+            if p.counted and p.share is not None and p.share >= threshold and p.weight > 0
         ]
 
 
@@ -178,12 +187,14 @@ def compute(
 
 
 def _score(entry: AreaIndex) -> None:
+    needed = min_known_share() * entry.visited
     for part in entry.parts:
         part.share = part.present / part.known if part.known else None
-    total = sum(p.weight for p in entry.parts if p.share is not None)
+        part.counted = part.share is not None and part.known >= needed
+    total = sum(p.weight for p in entry.parts if p.counted)
     if not total:
         return
     for part in entry.parts:
-        if part.share is not None:
+        if part.counted and part.share is not None:
             part.points = 100 * part.weight * part.share / total
     entry.score = sum(p.points or 0 for p in entry.parts)

@@ -20,7 +20,13 @@ from asmhub.monitoring import values
 from asmhub.monitoring.observations import flags_of
 from asmhub.monitoring.values import Unreadable
 
-SITE_TEXT: tuple[str, ...] = ("site_name", "location_origin", "province", "territory", "collectivite")
+SITE_TEXT: tuple[str, ...] = (
+    "site_name",
+    "location_origin",
+    "province",
+    "territory",
+    "collectivite",
+)
 SITE_TEXT += ("groupement", "village")
 VISIT_TEXT: tuple[str, ...] = ("source", "project", "no_visit_reason", "access_dry", "access_wet")
 VISIT_TEXT += ("informant", "notes")

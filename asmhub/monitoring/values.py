@@ -51,6 +51,14 @@ def _codes(section: str) -> dict[str, str]:
     return found
 
 
+@cache
+def _spellings(section: str) -> frozenset[str]:
+    """The spellings the vocabulary lists, as written (lower case): reading them is no fix."""
+    listed = {str(c).lower() for c in vocabulary()[section]}
+    listed |= {str(s).lower() for group in vocabulary()[section].values() for s in group}
+    return frozenset(listed)
+
+
 def _ignore(_: str) -> None:
     return None
 
@@ -176,7 +184,7 @@ def code(section: str, cell: str | None, note: Note = _ignore) -> str | None:
     text = fold(str(cell))
     codes = _codes(section)
     if text in codes:
-        if text != codes[text]:
+        if str(cell).strip().lower() not in _spellings(section):  # accents, spaces: a variant
             note(f"{section.replace('_', ' ')} written as {str(cell).strip()!r}")
         return codes[text]
     for spelling, value in codes.items():  # "Mai-Mai Yakutumba" is a Mai-Mai group

@@ -28,7 +28,14 @@ from asmhub.monitoring.records import Record
 
 BATCH = 2000
 LEVELS = ("province", "territory", "collectivite", "groupement")
-SITE_FIELDS: tuple[str, ...] = ("name", "latitude", "longitude", "location_origin", "village", "working")
+SITE_FIELDS: tuple[str, ...] = (
+    "name",
+    "latitude",
+    "longitude",
+    "location_origin",
+    "village",
+    "working",
+)
 SITE_FIELDS += ("legal_status",)
 VISIT_FIELDS = [
     f.name

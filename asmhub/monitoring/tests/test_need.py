@@ -160,3 +160,16 @@ def test_a_blank_is_no_data_and_a_zero_is_no() -> None:
     taxed = flags_of({"armed_actors": [{"activities": ["entry-taxation"]}]})
     assert taxed[1] & BITS["illegal_taxation"] and taxed[1] & ARMED
     assert flags_of({"children_15_18": True})[1] & CHILD
+
+
+def test_a_component_recorded_at_too_few_sites_is_shown_but_not_counted() -> None:
+    accidents = BITS["accidents"]
+    weights = {k: 0.0 for k in WEIGHTS} | {"armed_interference": 1.0, "accidents": 1.0}
+    sites = [site(i, 7, [("2020-01-01", ARMED, 0)]) for i in range(1, 10)]
+    sites.append(site(10, 7, [("2020-01-01", ARMED | accidents, accidents)]))
+    area = need.compute(snapshot_of(*sites), "territory", chosen=weights)[0]
+    found = part(area, "accidents")
+    assert (found.known, found.present, found.share) == (1, 1, 1.0)
+    assert not found.counted and found.points is None  # 1 of 10 sites: below a fifth
+    assert area.score == 0.0 and area.coverage == pytest.approx(0.5)
+    assert area.issues() == []
