@@ -233,7 +233,7 @@ def _traceability(row: _Row, visit: dict[str, Any]) -> None:
 def _state_services(row: _Row, visit: dict[str, Any]) -> None:
     names: list[str] = []
     for n in range(1, MAX_STATE_SERVICES + 1):
-        names += values.items(row.raw(f"state_service{n}"))
+        names += values.items(row.raw(f"state_service{n}"), spaces=False)
     names += values.items(row.raw("state_services"))
     taxing = {values.fold(n) for n in values.items(row.raw("state_services_taxing"))}
     saw_none = any(

@@ -168,12 +168,17 @@ def date(cell: str | None, note: Note = _ignore) -> dt.date | None:
     raise Unreadable(f"{text!r} is not a date (YYYY-MM-DD or DD/MM/YYYY)")
 
 
-def items(cell: str | None) -> list[str]:
-    """A comma-, semicolon- or space-separated list (XLSForm select_multiple uses spaces)."""
+def items(cell: str | None, spaces: bool = True) -> list[str]:
+    """A comma- or semicolon-separated list; with ``spaces``, a list of codes separated by
+    spaces too (as XLSForm writes select_multiple answers). Names ("Division des Mines")
+    are read with ``spaces=False``."""
     if blank(cell) or is_none_word(str(cell)):
         return []
     text = str(cell)
-    parts = re.split(r"[,;/|]" if re.search(r"[,;/|]", text) else r"\s+(?=\S)", text)
+    if re.search(r"[,;/|]", text):
+        parts = re.split(r"[,;/|]", text)
+    else:
+        parts = re.split(r"\s+(?=\S)", text) if spaces else [text]
     return [p.strip() for p in parts if p.strip()]
 
 

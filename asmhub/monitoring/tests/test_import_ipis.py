@@ -264,3 +264,10 @@ def test_only_managers_import(programme: Programme, owner: Any, outsider: Any) -
     with pytest.raises(PermissionDenied, match="committed already"):
         importers.commit(owner, batch)
     assert Visit.objects.count() == 1
+
+
+def test_a_state_service_named_in_several_words_stays_one(programme: Programme) -> None:
+    row = {**BISIE, "state_service1": "Division des Mines", "state_service2": "SAEMAPE, PMH"}
+    importers.commit(None, check(programme, ipis_file(row)))
+    names = [s["name"] for s in Visit.objects.get().state_services]
+    assert names == ["Division des Mines", "SAEMAPE", "PMH"]
