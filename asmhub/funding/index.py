@@ -11,8 +11,6 @@ signals connected in ``connect_signals`` or, for bulk writes, by calling ``bump`
 from __future__ import annotations
 
 import datetime as dt
-import threading
-import uuid
 from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -22,9 +20,7 @@ from django.db import models
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from asmhub.core.models import Status
-
-_lock = threading.Lock()
-_current: MatchingIndex | None = None
+from asmhub.core.versioned import Versioned
 
 
 class IndexVersion(models.Model):
@@ -71,16 +67,9 @@ class MatchingIndex:
         return calls[at] if at < len(calls) and calls[at][0] <= end else None
 
 
-def _token() -> str:
-    row = IndexVersion.objects.filter(pk=1).values_list("token", flat=True).first()
-    return row or ""
-
-
 def bump() -> None:
     """Mark the index stale for every process (call after writes that send no signal)."""
-    updated = IndexVersion.objects.filter(pk=1).update(token=uuid.uuid4().hex)
-    if not updated:
-        IndexVersion.objects.update_or_create(pk=1, defaults={"token": uuid.uuid4().hex})
+    _versioned.bump()
 
 
 def _bump_on_signal(**kwargs: Any) -> None:
@@ -155,17 +144,12 @@ def _build(token: str) -> MatchingIndex:
     return index
 
 
+_versioned: Versioned[MatchingIndex] = Versioned(IndexVersion, _build)
+
+
 def current() -> MatchingIndex:
     """This process's index, rebuilt first when the data changed since it was built."""
-    global _current
-    token = _token()
-    found = _current
-    if found is not None and found.token == token:
-        return found
-    with _lock:
-        if _current is None or _current.token != token:
-            _current = _build(token)  # the token was read before the data: never too new
-        return _current
+    return _versioned.current()
 
 
 def connect_signals() -> None:

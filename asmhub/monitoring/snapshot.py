@@ -11,8 +11,6 @@ in the transaction of the change (signals, or ``bump`` after bulk writes).
 from __future__ import annotations
 
 import datetime as dt
-import threading
-import uuid
 from array import array
 from bisect import bisect_right
 from collections import defaultdict
@@ -23,8 +21,7 @@ import h3
 from django.db import models
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-_lock = threading.Lock()
-_current: Snapshot | None = None
+from asmhub.core.versioned import Versioned
 
 
 class MonitoringVersion(models.Model):
@@ -93,14 +90,9 @@ class Snapshot:
         return found
 
 
-def _token() -> str:
-    return MonitoringVersion.objects.filter(pk=1).values_list("token", flat=True).first() or ""
-
-
 def bump() -> None:
     """Mark the snapshot stale for every process (call after bulk writes)."""
-    if not MonitoringVersion.objects.filter(pk=1).update(token=uuid.uuid4().hex):
-        MonitoringVersion.objects.update_or_create(pk=1, defaults={"token": uuid.uuid4().hex})
+    _versioned.bump()
 
 
 def _bump_on_signal(**kwargs: Any) -> None:
@@ -159,17 +151,12 @@ def build(token: str = "") -> Snapshot:
     return snapshot
 
 
+_versioned: Versioned[Snapshot] = Versioned(MonitoringVersion, build)
+
+
 def current() -> Snapshot:
     """This process's snapshot, rebuilt first when the data changed since it was built."""
-    global _current
-    token = _token()
-    found = _current
-    if found is not None and found.token == token:
-        return found
-    with _lock:
-        if _current is None or _current.token != token:
-            _current = build(token)  # the token was read before the data: never too new
-        return _current
+    return _versioned.current()
 
 
 def connect_signals() -> None:
