@@ -103,7 +103,9 @@ def test_the_page_in_french_by_cookie(client: Client, schedule: dict) -> None:
     client.cookies["django_language"] = "fr"
     page = ask(client, place="Walikale", body="fardc", amount="2000", currency="CDF")
     assert '<html lang="fr">' in page
-    assert "Aucune loi n&#x27;autorise FARDC (armée) à percevoir la moindre taxe ou redevance." in page
+    assert (
+        "Aucune loi n&#x27;autorise FARDC (armée) à percevoir la moindre taxe ou redevance." in page
+    )
     assert '<option value="fardc" selected>FARDC (armée)</option>' in page
 
 
@@ -115,7 +117,10 @@ def test_the_page_in_french_by_accept_language(client: Client, schedule: dict) -
     )
     page = response.content.decode()
     assert '<html lang="fr">' in page
-    assert "SAEMAPE peut percevoir « Frais d&#x27;encadrement » : jusqu&#x27;à 5\xa0000 CDF par sac." in page
+    assert (
+        "SAEMAPE peut percevoir « Frais d&#x27;encadrement » : jusqu&#x27;à 5\xa0000 CDF par sac."
+        in page
+    )
     assert "Où" in page  # a label the French catalogue already translates
 
 
