@@ -14,6 +14,7 @@ from asmhub import __version__
 from asmhub.accounts.api import router as accounts_router
 from asmhub.accounts.auth import anonymous
 from asmhub.calendar.api import router as calendar_router
+from asmhub.convenings.api import router as convenings_router
 from asmhub.core.api import router as core_router
 from asmhub.directory.api import router as directory_router
 from asmhub.funding.api import router as funding_router
@@ -61,3 +62,4 @@ api.add_router("/library", library_router)
 api.add_router("/funding", funding_router)
 api.add_router("/calendar", calendar_router)
 api.add_router("/monitoring", monitoring_router)
+api.add_router("/convenings", convenings_router)

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "asmhub.funding",
     "asmhub.calendar",
     "asmhub.monitoring",
+    "asmhub.convenings",
 ]
 
 MIDDLEWARE = [
