@@ -12,8 +12,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 
 from asmhub.convenings.models import Convening, Participant
 from asmhub.core import permissions
@@ -38,6 +40,11 @@ def is_organizer(user: Any, convening: Convening) -> bool:
 
 def can_view(user: Any, convening: Convening) -> bool:
     return convening.status == Status.PUBLISHED or is_organizer(user, convening)
+
+
+def can_view_page(request: HttpRequest, convening: Convening) -> bool:
+    """Whether the visitor may see the convening: published, organizer, or a participant."""
+    return can_view(request.user, convening) or current_participant(request, convening) is not None
 
 
 def visible_convenings(user: Any) -> QuerySet[Convening]:
@@ -98,3 +105,27 @@ def participant_contact(
     if not allowed:
         return None
     return ContactDetails.objects.filter(person_id=participant.person_id).first()
+
+
+def convening_for(request: HttpRequest, slug: str) -> Convening:
+    """The convening at ``slug``, or 404 when it does not exist or the visitor may not see it."""
+    convening = Convening.objects.filter(slug=slug).first()
+    if convening is None or not can_view_page(request, convening):
+        raise Http404
+    return convening
+
+
+def require_organizer(request: HttpRequest, convening: Convening) -> None:
+    if not is_organizer(request.user, convening):
+        raise PermissionDenied(_("Only the convening's organizers may do this."))
+
+
+def page_context(request: HttpRequest, convening: Convening, **extra: Any) -> dict[str, Any]:
+    """What every page of a convening needs: the convening, whether the visitor organizes
+    it, and which participant they are."""
+    return {
+        "convening": convening,
+        "is_organizer": is_organizer(request.user, convening),
+        "me": current_participant(request, convening),
+        **extra,
+    }

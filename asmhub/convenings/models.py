@@ -60,7 +60,9 @@ class Convening(Slugged, Contribution):
     expected_outputs = models.JSONField(_("expected outputs"), default=list, blank=True)
     expected_outcomes = models.JSONField(_("expected outcomes"), default=list, blank=True)
     description = models.TextField(_("description"), blank=True)
-    stage = models.CharField(_("stage"), max_length=10, choices=Stage.choices, default=Stage.PLANNED)
+    stage = models.CharField(
+        _("stage"), max_length=10, choices=Stage.choices, default=Stage.PLANNED
+    )
     event = models.ForeignKey(
         "calendar.Event",
         verbose_name=_("calendar entry"),
@@ -193,7 +195,7 @@ class Participant(models.Model):
         verbose_name = _("participant")
 
     def __str__(self) -> str:
-        if self.person_id and self.organization_id:
+        if self.person is not None and self.organization is not None:
             return f"{self.person}, {self.organization.short_name}"
         return str(self.person or self.organization)
 
@@ -201,7 +203,7 @@ class Participant(models.Model):
     def group(self) -> StakeholderType | None:
         if self.stakeholder_group_id:
             return self.stakeholder_group
-        return self.organization.stakeholder_type if self.organization_id else None
+        return self.organization.stakeholder_type if self.organization is not None else None
 
     def role_labels(self) -> list[str]:
         labels = dict(Role.choices)
@@ -279,7 +281,7 @@ class Presentation(models.Model):
         blank=True,
         help_text=_("Left blank, the report drafts one from the notes or transcript."),
     )
-    materials = models.ManyToManyField(
+    materials: models.ManyToManyField[Resource, Material] = models.ManyToManyField(
         Resource, through="Material", verbose_name=_("materials"), blank=True
     )
 
@@ -291,9 +293,7 @@ class Presentation(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse(
-            "convenings:presentation", args=[self.session.convening.slug, self.pk]
-        )
+        return reverse("convenings:presentation", args=[self.session.convening.slug, self.pk])
 
 
 class Material(models.Model):
@@ -456,7 +456,7 @@ class Statement(models.Model):
             return str(self.breakout)
         if self.presentation_id:
             return str(self.presentation)
-        if self.question_id:
+        if self.question is not None:
             return f"{self.question.poll}: {self.question}"
         return str(self.session) if self.session_id else ""
 
@@ -473,7 +473,11 @@ class Commitment(models.Model):
 
     convening = models.ForeignKey(Convening, on_delete=models.CASCADE, related_name="commitments")
     organization = models.ForeignKey(
-        Organization, verbose_name=_("organization"), null=True, blank=True, on_delete=models.PROTECT
+        Organization,
+        verbose_name=_("organization"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
     )
     person = models.ForeignKey(
         Person, verbose_name=_("person"), null=True, blank=True, on_delete=models.PROTECT
@@ -502,7 +506,7 @@ class Commitment(models.Model):
 
     @property
     def who(self) -> str:
-        if self.person_id and self.organization_id:
+        if self.person is not None and self.organization is not None:
             return f"{self.person}, {self.organization.short_name}"
         return str(self.person or self.organization or "")
 
