@@ -1,6 +1,6 @@
 """Convenings API: convenings, their agenda, participants, statements and commitments.
 
-Polls (``api_polls``) and the report (``api_report``) add their own routers here.
+Polls and the report are in ``api_polls``, whose router is added to this one.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from ninja import Router
 
 from asmhub.accounts.auth import PUBLIC
 from asmhub.convenings import access, services
+from asmhub.convenings.api_polls import router as polls_router
 from asmhub.convenings.models import Breakout, Convening, Participant, Presentation, Session
 from asmhub.convenings.schemas import (
     CommitmentOut,
@@ -23,6 +24,7 @@ from asmhub.convenings.schemas import (
 from asmhub.core.api_schemas import answers, ref
 
 router = Router(tags=["convenings"], auth=PUBLIC)
+router.add_router("", polls_router)
 
 
 def _convening(c: Convening) -> dict[str, Any]:

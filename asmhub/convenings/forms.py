@@ -112,7 +112,9 @@ class ConveningForm(ContributionForm):
         limit(self, "secretariat", orgs)
         limit(self, "event", Event.objects.filter(status="published").order_by("-start"))
         if not self.instance.pk and getattr(self.user, "organization_id", None):
-            self.initial.setdefault("organizers", [self.user.organization_id])
+            self.initial["organizers"] = self.initial.get("organizers") or [
+                self.user.organization_id
+            ]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -185,6 +187,8 @@ class ParticipantForm(ConveningPartForm):
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
+        if not self.instance.pk:
+            self.initial["roles"] = self.initial.get("roles") or [Role.PARTICIPANT]
         limit(self, "person", Person.objects.filter(status="published").order_by("name"))
         limit(self, "organization", organizations_for(user))
         self.fields["share_contact"].help_text = _(
@@ -206,6 +210,14 @@ class ParticipantForm(ConveningPartForm):
             if taken.exists():
                 self.add_error("person", _("This person is already a participant."))
         return data
+
+    def _get_validation_exclusions(self) -> set[str]:
+        """With a new name, the person does not exist yet: the constraints on ``person``
+        are checked when the participant is saved with them."""
+        exclude: set[str] = super()._get_validation_exclusions()  # type: ignore[misc]
+        if self.cleaned_data.get("new_person"):
+            exclude.add("person")
+        return exclude
 
 
 class SessionForm(ConveningPartForm):

@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from asmhub.convenings import access
 from asmhub.convenings.models import Participant
@@ -104,7 +105,11 @@ def _check_question(question: Question, value: Any) -> list[dict[str, Any]]:
             )
         if question.max_choices and len(chosen) > question.max_choices:
             raise ValidationError(
-                _("“%(question)s” takes at most %(n)d choices.")
+                ngettext(
+                    "“%(question)s” takes at most %(n)d choice.",
+                    "“%(question)s” takes at most %(n)d choices.",
+                    question.max_choices,
+                )
                 % {"question": question.text, "n": question.max_choices}
             )
         if kind == Question.Kind.MULTIPLE:

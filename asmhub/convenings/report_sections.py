@@ -18,6 +18,7 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser
 from django.db import models
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from asmhub.convenings import polls
 from asmhub.convenings.models import Convening, Presentation, Statement
@@ -219,10 +220,15 @@ def presentations(context: Context) -> Draft:
             source = presentation.notes or presentation.transcript
             text = " ".join(summarize(source, max_sentences=3, max_words=110)) if source else ""
         draft.item(presentation.title, text or _("No notes or transcript yet."), meta, cites)
-    draft.text = _(
-        "%(n)d presentations. Each summary is taken from the presentation's notes or "
-        "transcript (its most representative sentences) unless a person wrote one."
-    ) % {"n": len(context.presentations)}
+    count = len(context.presentations)
+    draft.text = (
+        ngettext("%(n)d presentation.", "%(n)d presentations.", count) % {"n": count}
+        + " "
+        + _(
+            "Each summary is taken from the presentation's notes or transcript (its most "
+            "representative sentences) unless a person wrote one."
+        )
+    )
     return draft
 
 
@@ -251,8 +257,8 @@ def stakeholders(context: Context) -> Draft:
     counts = {k: len(context.of_kind(k)) for k in ("priority", "challenge", "lesson")}
     draft.text = (
         _(
-            "%(priority)d priorities for action, %(challenge)d challenges and %(lesson)d lessons "
-            "were recorded."
+            "Recorded: priorities for action, %(priority)d; challenges, %(challenge)d; "
+            "lessons, %(lesson)d."
         )
         % counts
     )
@@ -277,12 +283,17 @@ def common_stakeholders(context: Context) -> Draft:
         meta = "; ".join(priority.reasons)
         draft.item(priority.topic, " ".join(texts), meta, sorted(set(cites)))
     draft.text = (
-        _(
-            "%(n)d priorities are common among the stakeholders. A topic is counted as common "
-            "when a group stated it as shared, when two or more stakeholder groups or sources "
-            "raised it, or when most poll respondents chose it."
+        ngettext(
+            "%(n)d priority is common among the stakeholders.",
+            "%(n)d priorities are common among the stakeholders.",
+            len(context.common),
         )
         % {"n": len(context.common)}
+        + " "
+        + _(
+            "A topic is counted as common when a group stated it as shared, when two or more "
+            "stakeholder groups or sources raised it, or when most poll respondents chose it."
+        )
         if context.common
         else _("No common priority can be computed yet: capture priorities with their sources.")
     )
@@ -323,7 +334,12 @@ def commitments(context: Context) -> Draft:
         "rows": rows,
     }
     draft.text = (
-        _("%(n)d commitments for action were recorded.") % {"n": len(rows)}
+        ngettext(
+            "%(n)d commitment for action was recorded.",
+            "%(n)d commitments for action were recorded.",
+            len(rows),
+        )
+        % {"n": len(rows)}
         if rows
         else _("No commitment has been recorded yet.")
     )

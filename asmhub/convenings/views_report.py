@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from asmhub.convenings import access, report, report_render
@@ -52,7 +52,17 @@ def draft(request: HttpRequest, slug: str) -> HttpResponse:
     messages.success(
         request,
         _("Drafted from the records.")
-        + (" " + _("%(n)d edited sections have newer material.") % {"n": stale} if stale else ""),
+        + (
+            " "
+            + ngettext(
+                "%(n)d edited section has newer material.",
+                "%(n)d edited sections have newer material.",
+                stale,
+            )
+            % {"n": stale}
+            if stale
+            else ""
+        ),
     )
     return redirect("convenings:report", slug)
 

@@ -144,3 +144,17 @@ def test_survey_reminders_go_once_to_those_who_have_not_answered(
     assert quiet.token in mail.outbox[0].body
     assert reminders.due(now) == []
     assert Reminder.objects.count() == 1
+
+
+def test_the_api_gives_results_only_when_the_setting_allows(
+    login: Any, owner: Any, convening: Convening, org: Any
+) -> None:
+    poll = setup_poll(login(owner), convening)
+    url = f"/api/convenings/{convening.slug}/polls/{poll.pk}/results"
+    assert Client().get(url).status_code == 200
+    Poll.objects.filter(pk=poll.pk).update(results=Poll.Results.ORGANIZERS)
+    assert Client().get(url).status_code == 404
+    body = login(owner).get(url).json()
+    assert body["respondents"] == 0 and body["questions"][0]["text"] == "Which theme first?"
+    listing = Client().get(f"/api/convenings/{convening.slug}/polls").json()
+    assert [p["title"] for p in listing] == ["Themes for 2021"]

@@ -198,3 +198,12 @@ def test_a_published_report_carries_no_draft_records_of_other_capabilities(
     saved = report.DraftReport(owner, recorded).execute()
     titles = [i["title"] for i in saved.sections.get(key="message").content["items"]]
     assert titles == ["A published figure"]
+
+
+def test_the_api_gives_the_report_once_published(owner: Any, recorded: Convening) -> None:
+    url = f"/api/convenings/{recorded.slug}/report"
+    saved = report.DraftReport(owner, recorded).execute()
+    assert Client().get(url).status_code == 404
+    report.SetReportState(owner, saved, publish=True).execute()
+    body = Client().get(url).json()
+    assert body["edition"] == 1 and len(body["sections"]) == len(report.outline())
