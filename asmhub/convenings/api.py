@@ -145,8 +145,11 @@ def _participant(p: Participant, name: str, contact: Any) -> dict[str, Any]:
         "name": name,
         "organization": ref(p.organization) if p.organization_id else None,
         "roles": p.roles,
-        "email": (contact.email or None) if contact else None,
-        "phone": (contact.phone or None) if contact else None,
+        "contact": (
+            {"person": str(p.person), "email": contact.email, "phone": contact.phone}
+            if contact
+            else None
+        ),
     }
 
 

@@ -9,6 +9,7 @@ import datetime as dt
 from ninja import Schema
 
 from asmhub.core.api_schemas import Ref
+from asmhub.directory.api import ContactOut
 
 
 class ConveningOut(Schema):
@@ -76,8 +77,7 @@ class ParticipantOut(Schema):
     name: str
     organization: Ref | None
     roles: list[str]
-    email: str | None
-    phone: str | None
+    contact: ContactOut | None
 
 
 class StatementOut(Schema):

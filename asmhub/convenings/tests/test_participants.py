@@ -101,9 +101,9 @@ def test_the_api_follows_the_same_consent(
     url = f"/api/convenings/{convening.slug}/participants"
     public = client.get(url).json()
     assert sorted(p["name"] for p in public) == ["", "Named Sharer"]
-    assert all(p["email"] is None for p in public)
+    assert all(p["contact"] is None for p in public)
     as_participant = _as_participant(convening, people["org_only"]).get(url).json()
-    emails = {p["name"]: p["email"] for p in as_participant}
+    emails = {p["name"]: (p["contact"] or {}).get("email") for p in as_participant}
     assert emails["Named Sharer"] == "sharer@example.org"
     assert "orgonly@example.org" not in str(as_participant)
 
