@@ -7,8 +7,9 @@ import datetime as dt
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from asmhub.calendar import ical, services
+from asmhub.calendar import services
 from asmhub.calendar.models import Kind, SavedFilter
+from asmhub.core.services import site_url
 
 DIGEST_DAYS = 14
 DEADLINE_DAYS = 45
@@ -36,9 +37,9 @@ def compose(saved: SavedFilter, today: dt.date) -> tuple[str, str] | None:
             "deadlines": deadlines,
             "today": today,
             "days": DIGEST_DAYS,
-            "calendar_url": ical.absolute("/calendar/list/"),
-            "feeds_url": ical.absolute("/calendar/feeds/"),
-            "site_url": ical.absolute(""),
+            "calendar_url": site_url("/calendar/list/"),
+            "feeds_url": site_url("/calendar/feeds/"),
+            "site_url": site_url(""),
         }
         body = render_to_string("calendar/digest.txt", context)
         subject = f"ASM Hub · {saved.name}: {len(coming)} in the next {DIGEST_DAYS} days"

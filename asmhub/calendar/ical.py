@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from django.conf import settings
 from icalendar import Calendar, Timezone, vRecur
 from icalendar import Event as VEvent
 
@@ -31,6 +30,7 @@ from asmhub.calendar.services import (
     opportunity_dates,
     opportunity_uid,
 )
+from asmhub.core.services import site_url
 from asmhub.funding.models import FundingCycle, Opportunity
 from asmhub.lib.vtimezone import vtimezone_lines
 
@@ -43,10 +43,6 @@ ISSUES_PROPERTY = "X-ASMHUB-ISSUES"
 ZONE_YEARS_AHEAD = 20
 
 
-def absolute(path: str) -> str:
-    return f"{settings.ASMHUB_SITE_URL.rstrip('/')}{path}"
-
-
 def _description(event: Event) -> str:
     parts = [event.description]
     if event.month_only:
@@ -57,7 +53,7 @@ def _description(event: Event) -> str:
         parts.append(f"Contact: {event.contact}")  # the name only, never the e-mail
     if event.online_url:
         parts.append(f"Online: {event.online_url}")
-    parts.append(f"Details: {absolute(event.get_absolute_url())}")
+    parts.append(f"Details: {site_url(event.get_absolute_url())}")
     return "\n\n".join(p for p in parts if p)
 
 
@@ -87,7 +83,7 @@ def event_component(event: Event) -> VEvent:
     location = event.place or event.online_url
     if location:
         component.add("location", location)
-    component.add("url", event.link or absolute(event.get_absolute_url()))
+    component.add("url", event.link or site_url(event.get_absolute_url()))
     component.add("description", _description(event))
     component.add("categories", [str(Kind(event.kind).label)])
     component.add(KIND_PROPERTY, event.kind)
@@ -100,7 +96,7 @@ def event_component(event: Event) -> VEvent:
     if event.organizer is not None:
         component.add(
             "organizer",
-            absolute(event.organizer.get_absolute_url()),
+            site_url(event.organizer.get_absolute_url()),
             parameters={"CN": event.organizer.name},
         )
     return component
@@ -124,12 +120,12 @@ def cycle_component(cycle: FundingCycle) -> VEvent:
     description = [cycle.get_kind_display(), cycle.notes]
     if cycle.source:
         description.append(f"Source: {cycle.source}")
-    description.append(f"Donor profile: {absolute(donor.donor_profile.get_absolute_url())}")
+    description.append(f"Donor profile: {site_url(donor.donor_profile.get_absolute_url())}")
     component.add("description", "\n\n".join(p for p in description if p))
     kind = CYCLE_KINDS.get(FundingCycle.Kind(cycle.kind), Kind.PLANNING)
     component.add("categories", [str(Kind(kind).label)])
     component.add(KIND_PROPERTY, kind)
-    component.add("url", absolute(donor.donor_profile.get_absolute_url()))
+    component.add("url", site_url(donor.donor_profile.get_absolute_url()))
     return component
 
 
@@ -147,11 +143,11 @@ def opportunity_components(opportunity: Opportunity) -> list[VEvent]:
         component.add(
             "description",
             f"{opportunity.donor.name} · {opportunity.get_stage_display()}\n\n"
-            f"{opportunity.description}\n\n{absolute(opportunity.get_absolute_url())}".strip(),
+            f"{opportunity.description}\n\n{site_url(opportunity.get_absolute_url())}".strip(),
         )
         component.add("categories", [str(Kind.FUNDING_DEADLINE.label)])
         component.add(KIND_PROPERTY, Kind.FUNDING_DEADLINE.value)
-        component.add("url", absolute(opportunity.get_absolute_url()))
+        component.add("url", site_url(opportunity.get_absolute_url()))
         found.append(component)
     return found
 

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from asmhub.convenings.models import Participant
 from asmhub.convenings.poll_models import Poll, Reminder
+from asmhub.core.services import site_url
 from asmhub.directory.models import ContactDetails
 
 
@@ -81,7 +82,7 @@ def due(moment: dt.datetime | None = None) -> list[Due]:
 
 def link(participant: Participant, poll: Poll) -> str:
     path = reverse("convenings:join", args=[poll.convening.slug, participant.token])
-    return f"{settings.ASMHUB_SITE_URL.rstrip('/')}{path}?next=poll-{poll.pk}"
+    return site_url(f"{path}?next=poll-{poll.pk}")
 
 
 def send(reminder: Due) -> None:

@@ -12,12 +12,12 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from asmhub.convenings.report_models import Report, ReportSection
+from asmhub.core.services import site_url
 
 DEFAULT_COLOUR = "#1f5f4a"
 _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -41,10 +41,6 @@ def blocks(text: str) -> list[Block]:
         else:
             found.append(Block("p", [" ".join(lines)]))
     return found
-
-
-def absolute(url: str) -> str:
-    return f"{settings.ASMHUB_SITE_URL.rstrip('/')}{url}" if url.startswith("/") else url
 
 
 def colour(report: Report) -> str:
@@ -83,7 +79,7 @@ def document(report: Report) -> dict[str, Any]:
         "organizers": ", ".join(o.name for o in convening.organizers.all()),
         "draft": not report.is_published,
         "generated": timezone.localtime(report.generated_at) if report.generated_at else None,
-        "site_url": settings.ASMHUB_SITE_URL.rstrip("/"),
+        "site_url": site_url(),
     }
 
 
@@ -92,7 +88,7 @@ def pdf(report: Report) -> bytes:
     from weasyprint import HTML
 
     html = render_to_string("convenings/report_print.html", document(report))
-    data: bytes = HTML(string=html, base_url=settings.ASMHUB_SITE_URL).write_pdf()
+    data: bytes = HTML(string=html, base_url=site_url("/")).write_pdf()
     return data
 
 
@@ -176,7 +172,7 @@ def docx(report: Report) -> bytes:
             for citation in view["citations"]:
                 line = f"[{citation['n']}] {citation['type']}: {citation['label']}"
                 if citation["url"]:
-                    line += f" — {absolute(citation['url'])}"
+                    line += f" — {site_url(citation['url'])}"
                 doc.add_paragraph(line)
     buffer = io.BytesIO()
     doc.save(buffer)

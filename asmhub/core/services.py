@@ -10,6 +10,7 @@ from typing import Any
 
 import yaml
 from django.apps import apps
+from django.conf import settings
 from django.utils.functional import Promise
 from django.utils.module_loading import import_string
 
@@ -67,3 +68,11 @@ def home_context(user: Any) -> dict[str, Any]:
         "recent": organizations.select_related("stakeholder_type").order_by("-updated_at")[:6],
         "stats": home_stats(user),
     }
+
+
+def site_url(path: str = "") -> str:
+    """``path`` on the platform's public address (``ASMHUB_SITE_URL``), for e-mails,
+    feeds and files read away from the site; full addresses pass unchanged."""
+    if path.startswith(("http://", "https://")):
+        return path
+    return f"{settings.ASMHUB_SITE_URL.rstrip('/')}{path}"
