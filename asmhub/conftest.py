@@ -7,7 +7,9 @@ members of ``org``; ``outsider`` is a member of ``other_org``; ``editor`` modera
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -104,3 +106,43 @@ def login(client: Client) -> Callable[[User], Client]:
         return client
 
     return _login
+
+
+# Browser tests (``pytest -m browser``) drive Debian's Chromium through Playwright.
+CHROMIUM = os.environ.get("ASMHUB_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOTS = os.environ.get("ASMHUB_SCREENSHOTS", "")
+
+
+def browser_page(browser: Any, base_url: str) -> Any:
+    """A new 1280×900 page in its own context; console errors, CSP reports and script
+    errors collect in ``page.problems``, which a test expects to stay empty."""
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, base_url=base_url, accept_downloads=True
+    )
+    page = context.new_page()
+    page.problems = []
+    page.on(
+        "console",
+        lambda msg: (
+            (msg.type == "error" or "Content Security Policy" in msg.text)
+            and page.problems.append(msg.text)
+        ),
+    )
+    page.on("pageerror", lambda error: page.problems.append(str(error)))
+    return page
+
+
+def save_screenshot(page: Any, name: str) -> None:
+    """The whole page as ``name.png`` in $ASMHUB_SCREENSHOTS, when it is set."""
+    if SCREENSHOTS:
+        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}.png"), full_page=True)

@@ -18,15 +18,20 @@ from typing import Any
 import pytest
 
 from asmhub.accounts.services import sync_roles
-from asmhub.conftest import make_org, make_user
+from asmhub.conftest import (
+    CHROMIUM,
+    CHROMIUM_FLAGS,
+    SCREENSHOTS,
+    browser_page,
+    make_org,
+    make_user,
+    save_screenshot,
+)
 from asmhub.convenings.models import Convening
 from asmhub.taxonomy.loaders import load_taxonomy
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = os.environ.get("ASMHUB_CHROMIUM", "/usr/bin/chromium")
-SHOTS = os.environ.get("ASMHUB_SCREENSHOTS", "")
-FLAGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
 BRAND = "#8a2be2"
 
 
@@ -38,33 +43,16 @@ def browser(live_server: Any, transactional_db: Any) -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        launched = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS
+        )
         launched.base_url = live_server.url  # type: ignore[attr-defined]
         yield launched
         launched.close()
 
 
 def new_page(browser: Any) -> Any:
-    context = browser.new_context(
-        viewport={"width": 1280, "height": 900}, base_url=browser.base_url, accept_downloads=True
-    )
-    page = context.new_page()
-    page.problems = []
-    page.on(
-        "console",
-        lambda msg: (
-            (msg.type == "error" or "Content Security Policy" in msg.text)
-            and page.problems.append(msg.text)
-        ),
-    )
-    page.on("pageerror", lambda error: page.problems.append(str(error)))
-    return page
-
-
-def shot(page: Any, name: str) -> None:
-    if SHOTS:
-        Path(SHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)
+    return browser_page(browser, browser.base_url)
 
 
 def submit(page: Any) -> None:
@@ -90,9 +78,9 @@ def test_a_new_organizer_runs_a_convening_to_its_published_report(browser: Any) 
     page.fill("#id_goal", "To increase donor interest and investment in ASM.")
     page.fill("#id_brand_name", "Gold Council Secretariat")
     page.fill("#id_brand_colour", BRAND)
-    shot(page, "convening-new")
+    save_screenshot(page, "convening-new")
     submit(page)
-    shot(page, "convening-created")
+    save_screenshot(page, "convening-created")
     convening = Convening.objects.get()
     slug = convening.slug
     assert page.url.endswith(f"/convenings/{slug}/")
@@ -116,14 +104,12 @@ def test_a_new_organizer_runs_a_convening_to_its_published_report(browser: Any) 
     page.goto(f"/convenings/{slug}/participants/new/")
     page.fill("#id_new_person", "Field Researcher")
     submit(page)
-    shot(page, "convening-participant-added")
+    save_screenshot(page, "convening-participant-added")
     page.goto(f"/convenings/{slug}/participants/links/")
-    link = page.locator("code, input[readonly], a.personal-link").filter(has_text="/join/")
-    personal = link.first.inner_text() if link.count() else ""
-    if not personal:
-        participant = convening.participants.exclude(person=None).get()
-        personal = f"/convenings/{slug}/join/{participant.token}/"
-    shot(page, "convening-links")
+    personal = page.locator("tr", has_text="Field Researcher").locator("input.copy-link")
+    personal_link = personal.input_value()
+    assert "/join/" in personal_link
+    save_screenshot(page, "convening-links")
 
     page.goto(f"/convenings/{slug}/polls/new/")
     page.fill("#id_title", "Themes for next year")
@@ -137,14 +123,14 @@ def test_a_new_organizer_runs_a_convening_to_its_published_report(browser: Any) 
     page.wait_for_selector("#poll-results [data-respondents='0']")
 
     other = new_page(browser)
-    other.goto(personal)
+    other.goto(personal_link)
     other.goto(page.url)
     other.check("text=Women in mining")
     other.click("text=Send my answers")
     assert "your answers are recorded" in other.inner_text("main")
     page.wait_for_selector("#poll-results [data-respondents='1']", timeout=10_000)
     assert "Women in mining" in page.inner_text("#poll-results")
-    shot(page, "convening-poll-live")
+    save_screenshot(page, "convening-poll-live")
 
     page.goto(f"/convenings/{slug}/report/")
     page.click("text=Draft the report")
@@ -157,7 +143,7 @@ def test_a_new_organizer_runs_a_convening_to_its_published_report(browser: Any) 
     page.click("text=Publish")
     page.wait_for_load_state()
     assert "Published, edition 1" in page.inner_text("main")
-    shot(page, "convening-report")
+    save_screenshot(page, "convening-report")
 
     with page.expect_download() as pdf_download:
         page.click("text=Download PDF")
@@ -182,8 +168,8 @@ def check_pdf_pages(data: bytes) -> None:
     want = tuple(int(BRAND[i : i + 2], 16) for i in (1, 3, 5))
     for number in range(len(document)):
         image = document[number].render(scale=1).to_pil().convert("RGB")
-        if SHOTS:
-            image.save(Path(SHOTS) / f"convening-report-pdf-{number + 1:02d}.png")
+        if SCREENSHOTS:
+            image.save(Path(SCREENSHOTS) / f"convening-report-pdf-{number + 1:02d}.png")
         width, height = image.size
         histogram = image.convert("L").histogram()
         ink = sum(histogram[:200]) / (width * height)

@@ -17,7 +17,7 @@ import pytest
 
 from asmhub.accounts.services import sync_roles
 from asmhub.calendar.demo import load_demo_calendar
-from asmhub.conftest import make_user
+from asmhub.conftest import CHROMIUM, CHROMIUM_FLAGS, make_user
 from asmhub.directory.models import Organization
 from asmhub.directory.services import load_demo_directory
 from asmhub.funding.services import load_demo_funding
@@ -26,17 +26,7 @@ from asmhub.taxonomy.loaders import load_taxonomy
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = os.environ.get("ASMHUB_CHROMIUM", "/usr/bin/chromium")
 SHOTS = Path(os.environ.get("ASMHUB_SCREENSHOTS", "test-artifacts/screenshots"))
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.fixture
@@ -54,7 +44,9 @@ def page(live_server: Any) -> Iterator[Any]:
     load_demo_calendar()
     SHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS
+        )
         context = browser.new_context(
             viewport={"width": 1280, "height": 900}, base_url=live_server.url
         )

@@ -9,27 +9,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from asmhub.accounts.services import sync_roles
+from asmhub.conftest import CHROMIUM, CHROMIUM_FLAGS, browser_page, save_screenshot
 from asmhub.taxonomy.loaders import load_taxonomy
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM = os.environ.get("ASMHUB_CHROMIUM", "/usr/bin/chromium")
-SHOTS = os.environ.get("ASMHUB_SCREENSHOTS", "")
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.fixture
@@ -47,29 +35,17 @@ def page(
 
     settings.ASMHUB_MAP_TILE_URL = ""  # no network: the map without a base layer
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
-        context = browser.new_context(
-            viewport={"width": 1280, "height": 900}, base_url=live_server.url
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS
         )
-        page = context.new_page()
-        page.problems = []  # type: ignore[attr-defined]
-        page.on(
-            "console",
-            lambda msg: (
-                (msg.type == "error" or "Content Security Policy" in msg.text)
-                and page.problems.append(msg.text)
-            ),
-        )
-        page.on("pageerror", lambda error: page.problems.append(str(error)))
+        page = browser_page(browser, live_server.url)
         yield page
         browser.close()
 
 
 def shot(page: Any, name: str) -> None:
-    if SHOTS:
-        page.wait_for_timeout(500)  # the clusters' animation ends
-        Path(SHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)
+    page.wait_for_timeout(500)  # the clusters' animation ends
+    save_screenshot(page, name)
 
 
 def test_the_map_shows_the_sites_and_follows_the_filters(
