@@ -115,9 +115,14 @@ def convening_for(request: HttpRequest, slug: str) -> Convening:
     return convening
 
 
-def require_organizer(request: HttpRequest, convening: Convening) -> None:
-    if not is_organizer(request.user, convening):
+def check_organizer(user: Any, convening: Convening) -> None:
+    """Refuse anyone who does not organize ``convening``: what every write checks."""
+    if not is_organizer(user, convening):
         raise PermissionDenied(_("Only the convening's organizers may do this."))
+
+
+def require_organizer(request: HttpRequest, convening: Convening) -> None:
+    check_organizer(request.user, convening)
 
 
 def page_context(request: HttpRequest, convening: Convening, **extra: Any) -> dict[str, Any]:

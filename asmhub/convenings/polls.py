@@ -22,9 +22,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from asmhub.convenings import access
-from asmhub.convenings.models import Participant
+from asmhub.convenings import access, services
+from asmhub.convenings.models import Convening, Participant
 from asmhub.convenings.poll_models import Answer, Option, Poll, Question, Response
+from asmhub.core.actions import Action
 
 TEXT_LIMIT = 4000
 
@@ -320,3 +321,45 @@ def set_state(poll: Poll, state: str, moment: dt.datetime | None = None) -> dict
         return {"opens_at": now, "closes_at": closes}
     opens = poll.opens_at if poll.opens_at and poll.opens_at <= now else now
     return {"opens_at": opens, "closes_at": now}
+
+
+class SaveQuestion(Action[Any]):
+    """A question and its choices, in one step; organizers only.
+
+    ``labels`` are the choices in order (none for free text); choices no longer listed are
+    removed and the others keep their answers. ``None`` leaves the choices as they are,
+    as once a question has answers.
+    """
+
+    def __init__(
+        self,
+        user: Any,
+        convening: Convening,
+        question: Question,
+        values: dict[str, Any],
+        labels: list[str] | None,
+    ) -> None:
+        super().__init__(user, question)
+        self.convening = convening
+        self.values = values
+        self.labels = labels
+
+    def check(self) -> None:
+        access.check_organizer(self.user, self.convening)
+
+    def execute(self) -> Any:
+        self.check()
+        user, convening = self.user, self.convening
+        with transaction.atomic():
+            saved = services.SaveRecord(user, convening, self.instance, self.values).execute()
+            if self.labels is not None:
+                labels = [] if saved.kind == Question.Kind.TEXT else self.labels
+                existing = {o.label: o for o in saved.options.all()}
+                for stale in set(existing) - set(labels):
+                    services.DeleteRecord(user, convening, existing[stale]).execute()
+                for position, label in enumerate(labels):
+                    option = existing.get(label) or Option(question=saved, label=label)
+                    services.SaveRecord(
+                        user, convening, option, {"label": label, "position": position}
+                    ).execute()
+        return saved

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -61,11 +61,6 @@ def visible_report(request: Any, convening: Convening) -> Report | None:
     return None
 
 
-def _require_organizer(user: Any, convening: Convening) -> None:
-    if not access.is_organizer(user, convening):
-        raise PermissionDenied(_("Only the convening's organizers may do this."))
-
-
 class DraftReport(Action[Any]):
     """Create the report or refresh its generated parts from the records."""
 
@@ -78,7 +73,7 @@ class DraftReport(Action[Any]):
         self.verb = "draft"
 
     def check(self) -> None:
-        _require_organizer(self.user, self.convening)
+        access.check_organizer(self.user, self.convening)
 
     def apply(self) -> dict[str, Any]:
         report: Report = self.instance
@@ -110,7 +105,7 @@ class EditSection(Action[Any]):
         self.verb = "update"
 
     def check(self) -> None:
-        _require_organizer(self.user, self.instance.report.convening)
+        access.check_organizer(self.user, self.instance.report.convening)
 
     def apply(self) -> dict[str, Any]:
         section: ReportSection = self.instance
@@ -132,7 +127,7 @@ class SetReportState(Action[Any]):
         self.verb = "publish" if publish else "unpublish"
 
     def check(self) -> None:
-        _require_organizer(self.user, self.instance.convening)
+        access.check_organizer(self.user, self.instance.convening)
         if self.publish and not self.instance.sections.exists():
             raise ValidationError(_("Draft the report before publishing it."))
 

@@ -39,6 +39,10 @@ def _published(context: Context, queryset: Any) -> Any:
 
 def donor_profiles(context: Context) -> list[DonorProfile]:
     """Donors who took part, or else the donors most interested in the convening's issues."""
+    return context.once("donor_profiles", lambda: _find_donor_profiles(context))
+
+
+def _find_donor_profiles(context: Context) -> list[DonorProfile]:
     profiles = _published(context, DonorProfile.objects.all()).select_related("organization")
     taking_part = profiles.filter(
         organization__in=context.convening.participants.values("organization")
@@ -257,6 +261,10 @@ def projects(context: Context) -> Draft:
 
 
 def _facts(context: Context) -> list[Fact]:
+    return context.once("facts", lambda: _find_facts(context))
+
+
+def _find_facts(context: Context) -> list[Fact]:
     ids = _issue_ids(context)
     return list(
         _published(context, Fact.objects.filter(lever_issues__in=ids))
@@ -289,6 +297,10 @@ def message(context: Context) -> Draft:
 
 
 def _stories(context: Context) -> list[SuccessStory]:
+    return context.once("stories", lambda: _find_stories(context))
+
+
+def _find_stories(context: Context) -> list[SuccessStory]:
     ids = _issue_ids(context)
     return list(
         _published(context, SuccessStory.objects.filter(lever_issues__in=ids))

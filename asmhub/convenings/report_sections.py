@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import models
@@ -25,6 +25,8 @@ from asmhub.convenings.models import Convening, Presentation, Statement
 from asmhub.convenings.poll_models import Option, Question
 from asmhub.lib.summarize import summarize
 from asmhub.taxonomy.models import LeverIssue
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -97,6 +99,14 @@ class Context:
     def __init__(self, convening: Convening) -> None:
         self.convening = convening
         self.viewer = AnonymousUser()
+        self._found: dict[str, Any] = {}
+
+    def once(self, key: str, compute: Callable[[], T]) -> T:
+        """``compute()`` the first time ``key`` is asked for; what several sections share."""
+        if key not in self._found:
+            self._found[key] = compute()
+        found: T = self._found[key]
+        return found
 
     @cached_property
     def statements(self) -> list[Statement]:

@@ -32,10 +32,15 @@ from asmhub.convenings.models import (
 )
 from asmhub.core.actions import Action, SaveContribution, _plain
 from asmhub.core.models import AuditEntry
+from asmhub.directory.models import Person
 
 
 class SaveRecord(Action[Any]):
-    """Create or change one record that belongs to ``convening``; organizers only."""
+    """Create or change one record that belongs to ``convening``; organizers only.
+
+    An existing record is read again from the database, so the audit trail compares the
+    new values with the stored ones, not with an instance a form has already changed.
+    """
 
     def __init__(
         self,
@@ -45,6 +50,8 @@ class SaveRecord(Action[Any]):
         values: dict[str, Any],
         relations: dict[str, Any] | None = None,
     ) -> None:
+        if instance.pk is not None:
+            instance = type(instance)._default_manager.get(pk=instance.pk)
         super().__init__(user, instance)
         self.convening = convening
         self.values = values
@@ -53,8 +60,7 @@ class SaveRecord(Action[Any]):
         self.verb = "create" if self.creating else "update"
 
     def check(self) -> None:
-        if not access.is_organizer(self.user, self.convening):
-            raise PermissionDenied(_("Only the convening's organizers may do this."))
+        access.check_organizer(self.user, self.convening)
 
     def apply(self) -> dict[str, Any]:
         changes: dict[str, Any] = {}
@@ -75,14 +81,45 @@ class SaveRecord(Action[Any]):
         return changes
 
 
+class SaveParticipant(SaveRecord):
+    """A participant. A name not yet in the directory becomes a draft person of the
+    organizer's organization; a change of consent (listing, sharing contact details) is
+    timestamped, compared with what was stored."""
+
+    CONSENT = ("listing", "share_contact")
+
+    def __init__(
+        self,
+        user: Any,
+        convening: Convening,
+        instance: Participant,
+        values: dict[str, Any],
+        relations: dict[str, Any] | None = None,
+        new_person: str = "",
+    ) -> None:
+        super().__init__(user, convening, instance, dict(values), relations)
+        self.new_person = new_person.strip()
+
+    def apply(self) -> dict[str, Any]:
+        if self.new_person:
+            person = SaveContribution(self.user, Person(), {"name": self.new_person}).execute()
+            self.values["person"] = person
+        if self.creating or any(
+            name in self.values and getattr(self.instance, name) != self.values[name]
+            for name in self.CONSENT
+        ):
+            self.values["consent_recorded_at"] = timezone.now()
+        return super().apply()
+
+
 class SaveConvening(SaveContribution[Convening]):
     """Changes to a convening by any of its organizers, not only the contributing one."""
 
     def check(self) -> None:
         if self.creating:
             super().check()
-        elif not access.is_organizer(self.user, self.instance):
-            raise PermissionDenied(_("Only the convening's organizers may do this."))
+        else:
+            access.check_organizer(self.user, self.instance)
 
 
 class DeleteRecord(Action[Any]):
@@ -95,8 +132,7 @@ class DeleteRecord(Action[Any]):
         self.verb = "delete"
 
     def check(self) -> None:
-        if not access.is_organizer(self.user, self.convening):
-            raise PermissionDenied(_("Only the convening's organizers may do this."))
+        access.check_organizer(self.user, self.convening)
 
     def execute(self) -> Any:
         self.check()

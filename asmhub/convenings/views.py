@@ -6,22 +6,19 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from asmhub.convenings import access, services
 from asmhub.convenings.forms import ConveningForm, ParticipantForm
 from asmhub.convenings.models import Convening, Participant
+from asmhub.convenings.views_forms import form_page
 from asmhub.core import permissions
-from asmhub.core.actions import SaveContribution
 from asmhub.core.crud import ContributionForm, change_status, edit_contribution
 from asmhub.core.models import AuditEntry
-from asmhub.directory.models import Person
 
 
 def convening_list(request: HttpRequest) -> HttpResponse:
@@ -130,37 +127,16 @@ def _participant_form(
     form = ParticipantForm(
         request.POST or None, instance=participant, convening=convening, user=request.user
     )
+    back = reverse("convenings:participants", args=[convening.slug])
     if request.method == "POST" and form.is_valid():
         plain, m2m = form.split()
-        name = form.cleaned_data.get("new_person")
-        with transaction.atomic():
-            if name:
-                plain["person"] = SaveContribution(request.user, Person(), {"name": name}).execute()
-            consent_changed = participant.pk is None or any(
-                getattr(participant, f) != plain.get(f) for f in ("listing", "share_contact")
-            )
-            if consent_changed:
-                plain["consent_recorded_at"] = timezone.now()
-            target = (
-                participant
-                if participant.pk is None
-                else Participant.objects.get(pk=participant.pk)
-            )
-            services.SaveRecord(request.user, convening, target, plain, m2m).execute()
+        new_person = form.cleaned_data.get("new_person") or ""
+        services.SaveParticipant(
+            request.user, convening, participant, plain, m2m, new_person=new_person
+        ).execute()
         messages.success(request, _("Saved."))
-        return redirect("convenings:participants", convening.slug)
-    return render(
-        request,
-        "convenings/part_form.html",
-        access.page_context(
-            request,
-            convening,
-            form=form,
-            object=participant if participant.pk else None,
-            heading=_("Participant"),
-            back=reverse("convenings:participants", args=[convening.slug]),
-        ),
-    )
+        return redirect(back)
+    return form_page(request, convening, form, participant, _("Participant"), back)
 
 
 @login_required

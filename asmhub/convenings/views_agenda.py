@@ -30,6 +30,7 @@ from asmhub.convenings.models import (
     Session,
     WhiteboardItem,
 )
+from asmhub.convenings.views_forms import save_part
 
 
 def _save_part(
@@ -44,24 +45,7 @@ def _save_part(
     """Show and process the form of one part of the convening; organizers only."""
     access.require_organizer(request, convening)
     form = form_class(request.POST or None, instance=instance, convening=convening, **form_kwargs)
-    if request.method == "POST" and form.is_valid():
-        plain, m2m = form.split()
-        target = instance if instance.pk is None else type(instance).objects.get(pk=instance.pk)
-        saved = services.SaveRecord(request.user, convening, target, plain, m2m).execute()
-        messages.success(request, _("Saved."))
-        return redirect(saved.get_absolute_url() if hasattr(saved, "get_absolute_url") else back)
-    return render(
-        request,
-        "convenings/part_form.html",
-        access.page_context(
-            request,
-            convening,
-            form=form,
-            object=instance if instance.pk else None,
-            heading=heading,
-            back=back,
-        ),
-    )
+    return save_part(request, convening, form, heading, back)
 
 
 def agenda(request: HttpRequest, slug: str) -> HttpResponse:

@@ -7,7 +7,7 @@ import zoneinfo
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,7 +19,8 @@ from django.views.decorators.http import require_POST
 from asmhub.convenings import access, polls, services
 from asmhub.convenings.models import Convening
 from asmhub.convenings.poll_forms import AnswerForm, PollForm, QuestionForm
-from asmhub.convenings.poll_models import Option, Poll, Question
+from asmhub.convenings.poll_models import Poll, Question, Response
+from asmhub.convenings.views_forms import form_page, save_part
 
 
 def _zone(convening: Convening) -> zoneinfo.ZoneInfo:
@@ -29,10 +30,16 @@ def _zone(convening: Convening) -> zoneinfo.ZoneInfo:
 def poll_list(request: HttpRequest, slug: str) -> HttpResponse:
     convening = access.convening_for(request, slug)
     me = access.current_participant(request, convening)
-    rows = [
-        {"poll": poll, "answered": polls.response_of(poll, me) is not None}
-        for poll in convening.polls.prefetch_related("questions").order_by("opens_at", "id")
-    ]
+    found = list(
+        convening.polls.annotate(response_count=Count("responses"))
+        .prefetch_related("questions")
+        .order_by("opens_at", "id")
+    )
+    keys = [poll.respondent_key(me) for poll in found] if me else []
+    answered = set(
+        Response.objects.filter(respondent_key__in=keys).values_list("poll_id", flat=True)
+    )
+    rows = [{"poll": poll, "answered": poll.pk in answered} for poll in found]
     return render(
         request, "convenings/polls.html", access.page_context(request, convening, rows=rows)
     )
@@ -40,25 +47,16 @@ def poll_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _poll_form(request: HttpRequest, convening: Convening, poll: Poll) -> HttpResponse:
     access.require_organizer(request, convening)
-    with timezone.override(_zone(convening)):
+    with timezone.override(_zone(convening)):  # times are typed in the convening's zone
         form = PollForm(request.POST or None, instance=poll, convening=convening)
-        if request.method == "POST" and form.is_valid():
-            plain, _m2m = form.split()
-            target = poll if poll.pk is None else Poll.objects.get(pk=poll.pk)
-            saved = services.SaveRecord(request.user, convening, target, plain).execute()
-            messages.success(request, _("Saved. Now add its questions."))
-            return redirect(saved)
-        return render(
+        back = reverse("convenings:polls", args=[convening.slug])
+        return save_part(
             request,
-            "convenings/part_form.html",
-            access.page_context(
-                request,
-                convening,
-                form=form,
-                object=poll if poll.pk else None,
-                heading=_("Poll or survey"),
-                back=reverse("convenings:polls", args=[convening.slug]),
-            ),
+            convening,
+            form,
+            _("Poll or survey"),
+            back,
+            done=_("Saved. Now add its questions."),
         )
 
 
@@ -160,34 +158,12 @@ def _question_form(request: HttpRequest, poll: Poll, question: Question) -> Http
     form = QuestionForm(request.POST or None, instance=question)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        plain = {name: data[name] for name in QuestionForm.Meta.fields}
-        target = question if question.pk is None else Question.objects.get(pk=question.pk)
-        with transaction.atomic():
-            saved = services.SaveRecord(request.user, convening, target, plain).execute()
-            if not form.answered:
-                labels = [] if saved.kind == Question.Kind.TEXT else data["options"]
-                existing = {o.label: o for o in saved.options.all()}
-                for stale in set(existing) - set(labels):
-                    services.DeleteRecord(request.user, convening, existing[stale]).execute()
-                for position, label in enumerate(labels):
-                    option = existing.get(label) or Option(question=saved, label=label)
-                    services.SaveRecord(
-                        request.user, convening, option, {"label": label, "position": position}
-                    ).execute()
+        values = {name: data[name] for name in QuestionForm.Meta.fields}
+        labels = None if form.answered else data["options"]
+        polls.SaveQuestion(request.user, convening, question, values, labels).execute()
         messages.success(request, _("Question saved."))
         return redirect(poll)
-    return render(
-        request,
-        "convenings/part_form.html",
-        access.page_context(
-            request,
-            convening,
-            form=form,
-            object=question if question.pk else None,
-            heading=_("Question"),
-            back=poll.get_absolute_url(),
-        ),
-    )
+    return form_page(request, convening, form, question, _("Question"), poll.get_absolute_url())
 
 
 @login_required

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from asmhub.convenings import access, services
 from asmhub.convenings.forms import CommitmentForm, StatementForm
 from asmhub.convenings.models import Commitment, Convening, Statement
+from asmhub.convenings.views_forms import save_part
 
 
 def _form_page(
@@ -22,25 +22,7 @@ def _form_page(
     heading: str,
     back: str,
 ) -> HttpResponse:
-    access.require_organizer(request, convening)
-    if request.method == "POST" and form.is_valid():
-        plain, m2m = form.split()
-        target = instance if instance.pk is None else type(instance).objects.get(pk=instance.pk)
-        services.SaveRecord(request.user, convening, target, plain, m2m).execute()
-        messages.success(request, _("Saved."))
-        return redirect(back)
-    return render(
-        request,
-        "convenings/part_form.html",
-        {
-            "convening": convening,
-            "is_organizer": True,
-            "form": form,
-            "object": instance if instance.pk else None,
-            "heading": heading,
-            "back": back,
-        },
-    )
+    return save_part(request, convening, form, heading, back, then=lambda _saved: back)
 
 
 def statements(request: HttpRequest, slug: str) -> HttpResponse:
@@ -48,11 +30,7 @@ def statements(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "convenings/statements.html",
-        {
-            "convening": convening,
-            "is_organizer": access.is_organizer(request.user, convening),
-            "groups": services.statements_by_kind(convening),
-        },
+        access.page_context(request, convening, groups=services.statements_by_kind(convening)),
     )
 
 
@@ -99,12 +77,7 @@ def commitments(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "convenings/commitments.html",
-        {
-            "convening": convening,
-            "is_organizer": access.is_organizer(request.user, convening),
-            "commitments": rows,
-            "states": Commitment.State.choices,
-        },
+        access.page_context(request, convening, commitments=rows, states=Commitment.State.choices),
     )
 
 

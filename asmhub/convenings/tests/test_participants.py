@@ -129,6 +129,23 @@ def test_an_organizer_adds_a_new_person_with_consent_recorded(
     assert AuditEntry.for_object(added).filter(action="create").exists()
 
 
+def test_changing_consent_on_edit_is_timestamped_and_audited(
+    login: Any, owner: Any, convening: Convening, people: dict[str, Participant]
+) -> None:
+    participant = people["org_only"]
+    assert participant.consent_recorded_at is None
+    url = reverse("convenings:participant-edit", args=[convening.slug, participant.pk])
+    fields = {"person": participant.person_id, "roles": ["participant"], "listing": "organization"}
+    login(owner).post(url, {**fields, "title": "Rapporteur"})
+    participant.refresh_from_db()
+    assert participant.title == "Rapporteur" and participant.consent_recorded_at is None
+    login(owner).post(url, {**fields, "title": "Rapporteur", "share_contact": "on"})
+    participant.refresh_from_db()
+    assert participant.share_contact and participant.consent_recorded_at is not None
+    change = AuditEntry.for_object(participant).filter(action="update").first()
+    assert change is not None and change.changes["share_contact"] == {"from": False, "to": True}
+
+
 def test_the_same_person_cannot_be_added_twice(
     login: Any, owner: Any, convening: Convening, people: dict[str, Participant]
 ) -> None:

@@ -158,3 +158,53 @@ def test_the_api_gives_results_only_when_the_setting_allows(
     assert body["respondents"] == 0 and body["questions"][0]["text"] == "Which theme first?"
     listing = Client().get(f"/api/convenings/{convening.slug}/polls").json()
     assert [p["title"] for p in listing] == ["Themes for 2021"]
+
+
+def test_the_poll_form_names_bad_times_and_reminders_and_saves_nothing(
+    login: Any, owner: Any, convening: Convening
+) -> None:
+    create = reverse("convenings:poll-create", args=[convening.slug])
+    response = login(owner).post(
+        create,
+        {
+            "kind": "survey",
+            "title": "Follow-up",
+            "results": "live",
+            "opens_at": "2026-06-17T10:00",
+            "closes_at": "2026-06-16T10:00",
+            "reminder_days": "7, soon",
+        },
+    )
+    errors = response.context["form"].errors
+    assert "closes_at" in errors and "reminder_days" in errors
+    assert "soon" in str(errors["reminder_days"])
+    no_deadline = login(owner).post(
+        create, {"kind": "survey", "title": "Follow-up", "results": "live", "reminder_days": "2"}
+    )
+    assert "Reminders need a deadline" in str(no_deadline.context["form"].errors)
+    assert not Poll.objects.exists()
+
+
+def test_a_ranking_with_two_choices_in_one_place_is_refused(
+    login: Any, owner: Any, convening: Convening, org: Any
+) -> None:
+    poll = Poll.objects.create(
+        convening=convening, title="Rank", opens_at=timezone.now() - dt.timedelta(minutes=1)
+    )
+    from asmhub.convenings.poll_models import Option
+
+    question = Question.objects.create(poll=poll, kind="ranking", text="Rank the themes")
+    first, second = (
+        Option.objects.create(question=question, label=label, position=n)
+        for n, label in enumerate(["Women in mining", "Formalization"])
+    )
+    member = make_participant(convening, "Ranker", org)
+    browser = Client()
+    browser.get(reverse("convenings:join", args=[convening.slug, member.token]))
+    response = browser.post(
+        poll.get_absolute_url(),
+        {f"q{question.pk}_o{first.pk}": "1", f"q{question.pk}_o{second.pk}": "1"},
+    )
+    assert response.status_code == 200
+    assert "different place" in response.content.decode()
+    assert not poll.responses.exists()
