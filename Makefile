@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 BENCH_STAMP := $(VENV)/.bench-installed
 
-.PHONY: demo test test-sqlite test-postgres test-browser check lint typecheck format messages screenshots bench bench-library bench-iati bench-matching bench-monitoring clean
+.PHONY: demo test test-sqlite test-postgres test-browser check lint typecheck format messages screenshots bench bench-library bench-iati bench-matching bench-monitoring bench-polls clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is needed (the platform runs on Python 3.11)"; exit 1; }
@@ -52,7 +52,7 @@ $(BENCH_STAMP): $(STAMP) pyproject.toml
 	$(BIN)/pip install --quiet -e ".[dev,bench]"
 	touch $(BENCH_STAMP)
 
-bench: bench-library bench-iati bench-matching bench-monitoring
+bench: bench-library bench-iati bench-matching bench-monitoring bench-polls
 
 bench-library: $(BENCH_STAMP)
 	$(BIN)/python -m bench.library
@@ -67,6 +67,9 @@ bench-matching: $(STAMP)
 bench-monitoring: $(BENCH_STAMP)
 	$(BIN)/python -m bench.monitoring
 	$(BIN)/python -m bench.monitoring --postgres "$${ASMHUB_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/asmhub}"
+
+bench-polls: $(STAMP)
+	$(BIN)/python -m bench.polls
 
 clean:
 	rm -rf $(VENV) var test-artifacts

@@ -11,12 +11,13 @@ anonymous poll that would tie a person to what they answered.
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Sum
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -256,61 +257,76 @@ class PollResults:
 
 def results(poll: Poll) -> PollResults:
     """Counts and shares (choice questions), Borda scores (ranking: a first place among n
-    options is worth n points, the last 1), means (rating) and the texts (free text)."""
+    options is worth n points, the last 1), means (rating) and the texts (free text).
+
+    The database tallies the answers per option and rank; Python only adds up those few
+    rows, since the page asks again every few seconds while the poll is open.
+    """
     questions = list(poll.questions.prefetch_related("options"))
-    answers = list(
-        Answer.objects.filter(response__poll=poll).values(
-            "response_id", "question_id", "option_id", "rank", "rating", "text"
-        )
+    answers = Answer.objects.filter(response__poll=poll).order_by()
+    answered = dict(
+        answers.values_list("question_id").annotate(n=Count("response_id", distinct=True))
     )
-    respondents = poll.responses.count()
-    by_question: dict[int, list[Any]] = defaultdict(list)
-    for row in answers:
-        by_question[row["question_id"]].append(row)
-    found = []
-    for question in questions:
-        rows = by_question.get(question.pk, [])
-        answered = len({r["response_id"] for r in rows})
-        result = QuestionResult(question, answered)
-        options = list(question.options.all())
-        if question.kind == Question.Kind.TEXT:
-            result.texts = [r["text"] for r in rows if r["text"]]
-        elif question.kind == Question.Kind.RATING:
-            ratings: dict[int, list[int]] = defaultdict(list)
-            for r in rows:
-                ratings[r["option_id"]].append(r["rating"])
-            for option in options:
-                values = ratings.get(option.pk, [])
-                mean = sum(values) / len(values) if values else None
-                result.options.append(OptionResult(option, len(values), mean=mean))
-            result.options.sort(key=lambda o: -(o.mean or 0))
-        else:
-            counts = Counter(r["option_id"] for r in rows)
-            points: Counter[int] = Counter()
-            firsts: Counter[int] = Counter()
-            for r in rows:
-                if r["rank"]:
-                    points[r["option_id"]] += len(options) - r["rank"] + 1
-                    if r["rank"] == 1:
-                        firsts[r["option_id"]] += 1
-            for option in options:
-                count = counts.get(option.pk, 0)
-                result.options.append(
-                    OptionResult(
-                        option,
-                        count,
-                        share=count / answered if answered else 0.0,
-                        score=float(points.get(option.pk, 0)),
-                        first=firsts.get(option.pk, 0),
-                    )
-                )
-            if question.kind == Question.Kind.RANKING:
-                result.options.sort(key=lambda o: (-o.score, -o.first))
-            else:
-                result.options.sort(key=lambda o: -o.count)
-        found.append(result)
+    tallies: dict[int, list[tuple[int | None, int, int, int]]] = defaultdict(list)
+    for option_id, rank, n, rating_sum, rated in (
+        answers.exclude(option=None)
+        .values_list("option_id", "rank")
+        .annotate(n=Count("id"), rating_sum=Sum("rating"), rated=Count("rating"))
+    ):
+        tallies[option_id].append((rank, n, rating_sum or 0, rated))
+    texts: dict[int, list[str]] = defaultdict(list)
+    for question_id, text in (
+        answers.filter(question__kind=Question.Kind.TEXT)
+        .exclude(text="")
+        .order_by("id")
+        .values_list("question_id", "text")
+    ):
+        texts[question_id].append(text)
+    found = [
+        _question_result(question, answered.get(question.pk, 0), tallies, texts[question.pk])
+        for question in questions
+    ]
     illustrative = poll.illustrative or poll.responses.filter(illustrative=True).exists()
-    return PollResults(poll, respondents, illustrative, found)
+    return PollResults(poll, poll.responses.count(), illustrative, found)
+
+
+def _question_result(
+    question: Question,
+    answered: int,
+    tallies: dict[int, list[tuple[int | None, int, int, int]]],
+    texts: list[str],
+) -> QuestionResult:
+    result = QuestionResult(question, answered, texts=texts)
+    if question.kind == Question.Kind.TEXT:
+        return result
+    options = list(question.options.all())
+    for option in options:
+        rows = tallies.get(option.pk, [])
+        count = sum(n for _rank, n, _sum, _rated in rows)
+        if question.kind == Question.Kind.RATING:
+            rated = sum(r for _rank, _n, _sum, r in rows)
+            total = sum(t for _rank, _n, t, _rated in rows)
+            result.options.append(
+                OptionResult(option, rated, mean=total / rated if rated else None)
+            )
+            continue
+        points = sum(n * (len(options) - rank + 1) for rank, n, _s, _r in rows if rank)
+        result.options.append(
+            OptionResult(
+                option,
+                count,
+                share=count / answered if answered else 0.0,
+                score=float(points),
+                first=sum(n for rank, n, _s, _r in rows if rank == 1),
+            )
+        )
+    if question.kind == Question.Kind.RATING:
+        result.options.sort(key=lambda o: -(o.mean or 0))
+    elif question.kind == Question.Kind.RANKING:
+        result.options.sort(key=lambda o: (-o.score, -o.first))
+    else:
+        result.options.sort(key=lambda o: -o.count)
+    return result
 
 
 def set_state(poll: Poll, state: str, moment: dt.datetime | None = None) -> dict[str, Any]:
