@@ -23,6 +23,7 @@ from django.db import models, transaction
 from django.urls import reverse
 
 from asmhub.calendar.models import Event
+from asmhub.convenings import report
 from asmhub.convenings.models import (
     Answer,
     Breakout,
@@ -34,6 +35,7 @@ from asmhub.convenings.models import (
     Poll,
     Presentation,
     Question,
+    Report,
     Response,
     Session,
     Statement,
@@ -180,7 +182,17 @@ def _load(ctx: _File, data: dict[str, Any]) -> Convening:
         _statement(ctx, convening, item, n)
     for n, item in enumerate(data.get("commitments") or [], start=1):
         _commitment(ctx, convening, item, n)
+    _publish_report(convening)
     return convening
+
+
+def _publish_report(convening: Convening) -> None:
+    """The demo meetings come with their report drafted from the records and published."""
+    found, _stale = report.refresh(convening)
+    found.state = Report.State.PUBLISHED
+    found.published_at = found.generated_at
+    found.edition = max(found.edition, 1)
+    found.save()
 
 
 def _convening(ctx: _File, item: dict[str, Any]) -> Convening:

@@ -61,6 +61,31 @@ def visible_report(request: Any, convening: Convening) -> Report | None:
     return None
 
 
+def refresh(convening: Convening) -> tuple[Report, list[str]]:
+    """Create the report or refresh what was generated in it; also the keys of the
+    sections a person edited whose drafted text has changed since."""
+    report = Report.objects.filter(convening=convening).first() or Report(
+        convening=convening, title=_("%(title)s: report") % {"title": convening.title}
+    )
+    report.generated_at = timezone.now()
+    report.save()
+    existing = {s.key: s for s in report.sections.all()}
+    stale = []
+    for position, (entry, draft) in enumerate(build(convening)):
+        section = existing.get(entry["key"]) or ReportSection(report=report, key=entry["key"])
+        text = draft.text
+        if section.edited_at and section.draft != text:
+            section.stale = True
+            stale.append(entry["key"])
+        section.position = position
+        section.title = entry["title"]
+        section.draft = text
+        section.content = draft.content()
+        section.citations = draft.citations
+        section.save()
+    return report, stale
+
+
 class DraftReport(Action[Any]):
     """Create the report or refresh its generated parts from the records."""
 
@@ -76,23 +101,7 @@ class DraftReport(Action[Any]):
         access.check_organizer(self.user, self.convening)
 
     def apply(self) -> dict[str, Any]:
-        report: Report = self.instance
-        report.generated_at = timezone.now()
-        report.save()
-        existing = {s.key: s for s in report.sections.all()}
-        stale = []
-        for position, (entry, draft) in enumerate(build(self.convening)):
-            section = existing.get(entry["key"]) or ReportSection(report=report, key=entry["key"])
-            text = draft.text
-            if section.edited_at and section.draft != text:
-                section.stale = True
-                stale.append(entry["key"])
-            section.position = position
-            section.title = entry["title"]
-            section.draft = text
-            section.content = draft.content()
-            section.citations = draft.citations
-            section.save()
+        self.instance, stale = refresh(self.convening)
         return {"sections": len(outline()), "stale": stale}
 
 

@@ -236,6 +236,8 @@ def check_home_stats_count_the_visible_convenings(demo: dict[str, int]) -> None:
 
 def check_the_2005_report_traces_group_twos_six(demo: dict[str, int]) -> None:
     conference = Convening.objects.get(slug=CONFERENCE)
+    published = conference.report
+    assert published.is_published and published.sections.count() == len(report.outline())
     editor = User.objects.create_user("report-editor")
     assign_role(editor, "editor")
     saved = report.DraftReport(editor, conference).execute()
