@@ -264,9 +264,7 @@ def test_an_administrator_exports_and_erases_from_the_person_page(
     assert not ContactDetails.objects.filter(person=planted["person"]).exists()
 
 
-def test_a_user_downloads_and_erases_their_own_account(
-    planted: dict[str, Any], login: Any
-) -> None:
+def test_a_user_downloads_and_erases_their_own_account(planted: dict[str, Any], login: Any) -> None:
     user = planted["user"]
     client = login(user)
     assert reverse("accounts:my-data") in client.get(reverse("accounts:profile")).content.decode()
