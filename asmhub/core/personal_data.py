@@ -92,16 +92,12 @@ def personal_relations() -> list[tuple[type[models.Model], models.Field[Any, Any
     """Every forward relation (foreign key, one-to-one, many-to-many) to a person, an
     account or a participant, on every installed model."""
     targets = {Person, User, Participant}
-    found = []
+    found: list[tuple[type[models.Model], models.Field[Any, Any]]] = []
     for model in apps.get_models():
         for f in model._meta.get_fields():
-            if (
-                f.is_relation
-                and not f.auto_created
-                and f.concrete
-                and f.related_model in targets
-                and isinstance(f, models.Field)
-            ):
+            if not isinstance(f, models.Field):
+                continue
+            if f.is_relation and not f.auto_created and f.related_model in targets:
                 found.append((model, f))
     return found
 
@@ -370,7 +366,7 @@ def _consents(subject: Subject) -> list[dict[str, Any]]:
             "granted": c.granted,
             "value": c.value,
             "method": c.method,
-            "recorded_by": c.recorded_by.username if c.recorded_by_id else None,
+            "recorded_by": c.recorded_by.username if c.recorded_by is not None else None,
             "recorded_at": _when(c.recorded_at),
         }
         for c in ConsentRecord.objects.filter(condition)
@@ -409,7 +405,7 @@ def gather(subject: Subject) -> dict[str, Any]:
         "audit_entries": [
             {
                 "at": _when(e.created_at),
-                "actor": e.actor.username if e.actor_id else None,
+                "actor": e.actor.username if e.actor is not None else None,
                 "action": e.action,
                 "record": {"type": e.target_type.model, "id": e.target_id, "name": e.target_repr},
                 "changes": e.changes,
