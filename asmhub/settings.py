@@ -267,6 +267,9 @@ ASMHUB_ICS_ALLOW_PRIVATE_URLS = env_bool("ASMHUB_ICS_ALLOW_PRIVATE_URLS", False)
 ASMHUB_MONITORING_MAX_UPLOAD_BYTES = env_int(
     "ASMHUB_MONITORING_MAX_UPLOAD_BYTES", 100_000_000, minimum=10_000
 )
+# Field monitoring: how many months after the visit date its informant and notes are
+# cleared by ``asmhub purge-expired``.
+ASMHUB_INFORMANT_RETENTION_MONTHS = env_int("ASMHUB_INFORMANT_RETENTION_MONTHS", 24, minimum=1)
 # Field monitoring maps: the tile server ({z}/{x}/{y}; "none" for a map without a base
 # layer) and its credit line (HTML). The tile server's origin is added to the CSP img-src.
 ASMHUB_MAP_TILE_URL = env_str(

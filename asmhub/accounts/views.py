@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -13,7 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from asmhub.accounts.forms import QueuedPasswordResetForm, TokenForm
-from asmhub.accounts.models import ApiToken
+from asmhub.accounts.models import ApiToken, User
+from asmhub.core import personal_data
+from asmhub.directory.views import json_download
 
 
 class LoginView(auth_views.LoginView):
@@ -67,3 +70,27 @@ def revoke_token(request: HttpRequest, pk: int) -> HttpResponse:
     token.delete()
     messages.success(request, _("The token “%s” no longer works.") % token.name)
     return redirect("accounts:profile")
+
+
+@login_required
+def my_data(request: HttpRequest) -> HttpResponse:
+    """Everything the platform holds about the signed-in account, as one JSON file."""
+    user: User = request.user  # type: ignore[assignment]
+    document = personal_data.export(user, personal_data.Subject(user=user))
+    return json_download(document, f"personal-data-{user.username}.json")
+
+
+@login_required
+@require_POST
+def erase_account(request: HttpRequest) -> HttpResponse:
+    """Erase the signed-in account on its owner's request, after they type its username."""
+    user: User = request.user  # type: ignore[assignment]
+    if request.POST.get("confirm") != user.username:
+        messages.error(request, _("Type your username to confirm the erasure of your account."))
+        return redirect("accounts:profile")
+    personal_data.ErasePersonalData(
+        user, personal_data.Subject(user=user), f"own request, account {user.pk}"
+    ).execute()
+    logout(request)
+    messages.success(request, _("Your account and its personal data were erased."))
+    return redirect("/")

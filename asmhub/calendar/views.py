@@ -23,7 +23,8 @@ from asmhub.calendar.forms import EventForm, FilterForm, ImportForm, SavedFilter
 from asmhub.calendar.models import Event, SavedFilter
 from asmhub.core import permissions
 from asmhub.core.crud import change_status, edit_contribution, get_visible, query_params
-from asmhub.directory.services import contact_details_for
+from asmhub.directory.models import ConsentRecord
+from asmhub.directory.services import contact_details_for, record_consent
 
 LIST_DAYS = 92
 
@@ -238,6 +239,8 @@ def feeds(request: HttpRequest) -> HttpResponse:
         saved.user = user
         saved.params = services.Filter.from_params(dict(request.POST.lists())).as_params()
         saved.save()
+        if saved.weekly_digest:
+            _record_digest_consent(user, saved)
         messages.success(request, _("Saved. Subscribe to its address in your calendar program."))
         return redirect("calendar:feeds")
     context = {
@@ -250,6 +253,17 @@ def feeds(request: HttpRequest) -> HttpResponse:
     return render(request, "calendar/feeds.html", context)
 
 
+def _record_digest_consent(user: Any, saved: SavedFilter) -> None:
+    record_consent(
+        purpose=ConsentRecord.Purpose.DIGEST,
+        granted=saved.weekly_digest,
+        method=ConsentRecord.Method.FORM,
+        user=user,
+        recorded_by=user,
+        scope=f"calendar filter {saved.pk}",
+    )
+
+
 @login_required
 @require_POST
 def feed_change(request: HttpRequest, pk: int) -> HttpResponse:
@@ -260,8 +274,11 @@ def feed_change(request: HttpRequest, pk: int) -> HttpResponse:
         saved.delete()
         messages.success(request, _("Deleted."))
     else:
-        saved.weekly_digest = request.POST.get("weekly_digest") == "on"
-        saved.save(update_fields=["weekly_digest"])
+        wanted = request.POST.get("weekly_digest") == "on"
+        if wanted != saved.weekly_digest:
+            saved.weekly_digest = wanted
+            saved.save(update_fields=["weekly_digest"])
+            _record_digest_consent(request.user, saved)
         messages.success(request, _("Saved."))
     return redirect("calendar:feeds")
 

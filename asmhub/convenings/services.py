@@ -32,7 +32,8 @@ from asmhub.convenings.models import (
 )
 from asmhub.core.actions import Action, SaveContribution, _plain
 from asmhub.core.models import AuditEntry
-from asmhub.directory.models import Person
+from asmhub.directory.models import ConsentRecord, Person
+from asmhub.directory.services import record_consent
 
 
 class SaveRecord(Action[Any]):
@@ -104,12 +105,42 @@ class SaveParticipant(SaveRecord):
         if self.new_person:
             person = SaveContribution(self.user, Person(), {"name": self.new_person}).execute()
             self.values["person"] = person
-        if self.creating or any(
-            name in self.values and getattr(self.instance, name) != self.values[name]
+        changed = [
+            name
             for name in self.CONSENT
-        ):
+            if name in self.values
+            and (self.creating or getattr(self.instance, name) != self.values[name])
+        ]
+        if self.creating or changed:
             self.values["consent_recorded_at"] = timezone.now()
-        return super().apply()
+        changes = super().apply()
+        self._record_consents(changed)
+        return changes
+
+    def _record_consents(self, changed: list[str]) -> None:
+        """One consent record per changed choice, recorded on the person's behalf."""
+        participant: Participant = self.instance
+        scope = f"convening {self.convening.slug}"
+        common = {
+            "person": participant.person,
+            "user": participant.user,
+            "method": ConsentRecord.Method.ON_BEHALF,
+            "recorded_by": self.user,
+            "scope": scope,
+        }
+        if "listing" in changed:
+            record_consent(
+                purpose=ConsentRecord.Purpose.PARTICIPANT_LISTING,
+                granted=participant.listing != Participant.Listing.HIDDEN,
+                value=participant.listing,
+                **common,
+            )
+        if "share_contact" in changed:
+            record_consent(
+                purpose=ConsentRecord.Purpose.CONTACT_SHARING,
+                granted=participant.share_contact,
+                **common,
+            )
 
 
 class SaveConvening(SaveContribution[Convening]):

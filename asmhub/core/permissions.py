@@ -30,6 +30,13 @@ def can_view_contact_details(user: Any) -> bool:
     )
 
 
+def can_manage_personal_data(user: Any) -> bool:
+    """Export and erase anyone's personal data: secretariat administrators."""
+    return bool(
+        user.is_authenticated and user.is_active and user.has_perm("directory.manage_personal_data")
+    )
+
+
 def _owns(user: Any, obj: Any) -> bool:
     org_id = getattr(user, "organization_id", None)
     return bool(org_id and getattr(obj, "owner_organization_id", None) == org_id)

@@ -7,6 +7,7 @@ public page, public API schema or export reads; only
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -124,7 +125,8 @@ class Person(Slugged, Contribution):
         verbose_name = _("person")
         verbose_name_plural = _("people")
         permissions = [
-            ("view_contact_details", "Can see people's e-mail addresses and phone numbers")
+            ("view_contact_details", "Can see people's e-mail addresses and phone numbers"),
+            ("manage_personal_data", "Can export and erase anyone's personal data"),
         ]
 
     def __str__(self) -> str:
@@ -179,3 +181,62 @@ class ContactDetails(models.Model):
 
     def __str__(self) -> str:
         return f"Contact details of {self.person.name}"
+
+
+class ConsentRecord(models.Model):
+    """When, to what and how a person agreed, or withdrew: one row per change, never edited.
+
+    The subject is a directory person, a platform account, or both. ``scope`` says where
+    the consent applies (a convening, the calendar), ``value`` what was chosen (a listing
+    level, yes or no); ``recorded_by`` is the account that recorded it, the subject's own
+    when they chose it themselves.
+    """
+
+    class Purpose(models.TextChoices):
+        DIRECTORY_LISTING = "directory-listing", _("Listing in the directory")
+        CONTACT_SHARING = "contact-sharing", _("Sharing contact details with other participants")
+        PARTICIPANT_LISTING = "participant-listing", _("Listing among a convening's participants")
+        DIGEST = "digest", _("The weekly calendar e-mail digest")
+
+    class Method(models.TextChoices):
+        FORM = "form", _("Their own choice in a form")
+        IMPORT = "import", _("A file import")
+        ON_BEHALF = "on-behalf", _("Recorded on their behalf")
+
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.CASCADE, related_name="consents"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="consents",
+    )
+    purpose = models.CharField(_("to what"), max_length=24, choices=Purpose.choices)
+    scope = models.CharField(_("where"), max_length=200, blank=True)
+    granted = models.BooleanField(_("agreed"))
+    value = models.CharField(_("choice"), max_length=40, blank=True)
+    method = models.CharField(_("how"), max_length=12, choices=Method.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-recorded_at", "-id"]
+        verbose_name = _("consent record")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(person__isnull=False) | models.Q(user__isnull=False),
+                name="consent_has_a_subject",
+            )
+        ]
+
+    def __str__(self) -> str:
+        state = "agreed to" if self.granted else "withdrew from"
+        return f"{state} {self.purpose} {self.scope}".strip()

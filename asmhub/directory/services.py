@@ -12,6 +12,7 @@ from asmhub.core import permissions
 from asmhub.core.models import AuditEntry, Status
 from asmhub.directory.models import (
     Affiliation,
+    ConsentRecord,
     ContactDetails,
     NetworkMembership,
     Organization,
@@ -31,6 +32,32 @@ def contact_details_for(user: Any, person: Person) -> ContactDetails | None:
     if not permissions.can_view_contact_details(user):
         return None
     return ContactDetails.objects.filter(person=person).first()
+
+
+def record_consent(
+    *,
+    purpose: str,
+    granted: bool,
+    method: str,
+    recorded_by: Any,
+    person: Person | None = None,
+    user: Any = None,
+    scope: str = "",
+    value: str = "",
+) -> ConsentRecord | None:
+    """Write down a consent given or withdrawn; nothing when there is nobody to consent."""
+    if person is None and user is None:
+        return None
+    return ConsentRecord.objects.create(
+        person=person,
+        user=user,
+        purpose=purpose,
+        granted=granted,
+        method=method,
+        recorded_by=recorded_by if getattr(recorded_by, "is_authenticated", False) else None,
+        scope=scope[:200],
+        value=value[:40],
+    )
 
 
 def _lookup(mapping: dict[str, Any], keys: list[str], where: str, what: str) -> list[Any]:

@@ -23,4 +23,14 @@ urlpatterns = [
     path("people/<slug:slug>/", views.person_detail, name="person"),
     path("people/<slug:slug>/edit/", views.person_edit, name="person-edit"),
     path("people/<slug:slug>/status/", views.person_status, name="person-status"),
+    path(
+        "people/<slug:slug>/personal-data/",
+        views.person_personal_data,
+        name="person-personal-data",
+    ),
+    path(
+        "people/<slug:slug>/personal-data.json",
+        views.person_personal_data_export,
+        name="person-personal-data-export",
+    ),
 ]

@@ -2,13 +2,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from asmhub.core import permissions
+from asmhub.core import permissions, personal_data
 from asmhub.core.crud import change_status, edit_contribution, get_visible, list_page, query_params
 from asmhub.core.exports import download
 from asmhub.directory import exports, search, services
@@ -97,8 +100,51 @@ def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "can_change": permissions.can_change(user, person),
         "can_publish": permissions.can_publish(user, person),
         "history": services.history(person) if permissions.can_change(user, person) else [],
+        "can_manage_personal_data": permissions.can_manage_personal_data(user),
     }
     return render(request, "directory/person_detail.html", context)
+
+
+def json_download(document: str, name: str) -> HttpResponse:
+    response = HttpResponse(document, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def person_personal_data(request: HttpRequest, slug: str) -> HttpResponse:
+    """A person's personal data, for secretariat administrators: the export, and erasure
+    on request (POST, with the request's reference)."""
+    if not permissions.can_manage_personal_data(request.user):
+        raise PermissionDenied(_("Only a secretariat administrator may handle others' data."))
+    person = get_object_or_404(Person, slug=slug)
+    subject = personal_data.Subject(person)
+    error = ""
+    if request.method == "POST":
+        action = personal_data.ErasePersonalData(
+            request.user, subject, request.POST.get("reference", "")
+        )
+        try:
+            action.execute()
+        except ValueError as exc:
+            error = str(exc)
+        else:
+            messages.success(request, _("The person's data was erased."))
+            return redirect("directory:people")
+    context = {"object": person, "subject": subject, "error": error}
+    return render(
+        request, "directory/person_personal_data.html", context, status=400 if error else 200
+    )
+
+
+@login_required
+def person_personal_data_export(request: HttpRequest, slug: str) -> HttpResponse:
+    person = get_object_or_404(Person, slug=slug)
+    if not permissions.can_manage_personal_data(request.user):
+        raise PermissionDenied(_("Only a secretariat administrator may handle others' data."))
+    document = personal_data.export(request.user, personal_data.Subject(person))
+    return json_download(document, f"personal-data-person-{person.pk}.json")
 
 
 def _save_person_extras(person: Any, form: Any) -> None:
