@@ -113,9 +113,11 @@ def _columns(rows: list[dict[str, Any]], order: tuple[str, ...]) -> list[tuple[s
 
 
 def _sheet(book: Any, title: str, rows: list[dict[str, Any]], order: tuple[str, ...]) -> None:
+    from asmhub.core.exports import neutralise
+
     sheet = book.create_sheet(title)
     columns = _columns(rows, order)
-    sheet.append([heading for heading, _key, _language in columns])
+    sheet.append([neutralise(heading) for heading, _key, _language in columns])
     for row in rows:
         cells: list[str] = []
         for _heading, key, language in columns:
@@ -123,7 +125,7 @@ def _sheet(book: Any, title: str, rows: list[dict[str, Any]], order: tuple[str, 
             if language:
                 value = (value or {}).get(language, "")
             cells.append("" if value is None else str(value))
-        sheet.append(cells)
+        sheet.append([neutralise(cell) for cell in cells])
     sheet.freeze_panes = "A2"
     for letter, width in zip("ABCDEFGH", (24, 28, 48, 48, 40, 40, 12, 30), strict=False):
         sheet.column_dimensions[letter].width = width
