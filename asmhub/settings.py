@@ -263,6 +263,16 @@ ASMHUB_SITE_URL = env_str("ASMHUB_SITE_URL", "http://localhost:8000")
 # machine's own networks (loopback, private ranges) may be fetched at all.
 ASMHUB_ICS_MAX_BYTES = env_int("ASMHUB_ICS_MAX_BYTES", 5_000_000, minimum=1000)
 ASMHUB_ICS_ALLOW_PRIVATE_URLS = env_bool("ASMHUB_ICS_ALLOW_PRIVATE_URLS", False)
+# Uploaded and imported zip-based files (DOCX, XLSX) are checked before they are unpacked:
+# how much they may unpack to in all and per part, how far a part may be compressed, and
+# how many parts they may hold. Sheets (XLSX) are read only so far, whatever they declare.
+ASMHUB_ZIP_MAX_UNPACKED_BYTES = env_int("ASMHUB_ZIP_MAX_UNPACKED_BYTES", 200_000_000, minimum=1)
+ASMHUB_ZIP_MAX_MEMBER_BYTES = env_int("ASMHUB_ZIP_MAX_MEMBER_BYTES", 50_000_000, minimum=1)
+ASMHUB_ZIP_MAX_RATIO = env_int("ASMHUB_ZIP_MAX_RATIO", 100, minimum=1)
+ASMHUB_ZIP_MAX_MEMBERS = env_int("ASMHUB_ZIP_MAX_MEMBERS", 10_000, minimum=1)
+ASMHUB_SHEET_MAX_ROWS = env_int("ASMHUB_SHEET_MAX_ROWS", 200_000, minimum=1)
+ASMHUB_SHEET_MAX_COLUMNS = env_int("ASMHUB_SHEET_MAX_COLUMNS", 2_000, minimum=1)
+ASMHUB_SHEET_MAX_CELLS = env_int("ASMHUB_SHEET_MAX_CELLS", 5_000_000, minimum=1)
 # Field monitoring: the largest survey file an import takes.
 ASMHUB_MONITORING_MAX_UPLOAD_BYTES = env_int(
     "ASMHUB_MONITORING_MAX_UPLOAD_BYTES", 100_000_000, minimum=10_000

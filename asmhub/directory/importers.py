@@ -18,6 +18,7 @@ from django.core.validators import EmailValidator, URLValidator
 from django.db import transaction
 from django.utils.text import slugify
 
+from asmhub.core.filelimits import sheet_limits, zip_limits
 from asmhub.core.models import AuditEntry, Status
 from asmhub.directory.models import Affiliation, ContactDetails, Organization, Person
 from asmhub.lib.tabular import ImportIssue, Table, TabularError, read_table, split_list
@@ -291,7 +292,7 @@ def import_directory(
 ) -> ImportResult:
     name = Path(path).name
     try:
-        table = read_table(path, data)
+        table = read_table(path, data, zip_limits=zip_limits(), sheet_limits=sheet_limits())
     except TabularError as exc:
         result = ImportResult(file=name, kind=kind or "unknown")
         result.issues.append(ImportIssue(name, 0, "", "", str(exc).removeprefix(f"{name}: ")))

@@ -36,6 +36,8 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
 
+from asmhub.lib.archive import ArchiveError, ZipLimits, check_zip
+
 SUPPORTED = {
     ".pdf": "pdf",
     ".docx": "docx",
@@ -122,11 +124,18 @@ class Extracted:
         return sum(len(block.text.split()) for block in self.blocks)
 
 
-def extract(name: str, data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> Extracted:
+def extract(
+    name: str,
+    data: bytes,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    zip_limits: ZipLimits | None = None,
+) -> Extracted:
     """Read ``data``, the content of the file called ``name``, into blocks of text.
 
     The extension of ``name`` picks the reader, so a file is read as what its name says it
-    is; only the last component of ``name`` appears in error messages.
+    is; only the last component of ``name`` appears in error messages. A Word document is
+    a zip archive: it is refused before it is unpacked if it would unpack beyond
+    ``zip_limits`` (see :mod:`asmhub.lib.archive`).
     """
     label = PurePath(name).name or name
     kind = _format_of(label)
@@ -136,6 +145,8 @@ def extract(name: str, data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> Extra
         raise ExtractionError(
             f"{label}: the file is {_size(len(data))}; the limit is {_size(max_bytes, exact=False)}"
         )
+    if kind in _ZIPPED:
+        _check_package(label, data, zip_limits)
     result = _READERS[kind](label, data)
     if not result.blocks:
         hint = " (a scanned PDF needs OCR first)" if kind == "pdf" else ""
@@ -476,6 +487,21 @@ def _read_docx(label: str, data: bytes) -> Extracted:
     return Extracted("docx", title, page_count, reader.out.items)
 
 
+def _check_package(label: str, data: bytes, limits: ZipLimits | None) -> None:
+    if data.startswith(_OLE_SIGNATURE):
+        raise ExtractionError(
+            f"{label}: is an old-style .doc or a password-protected document;"
+            " save it as .docx without a password"
+        )
+    try:
+        check_zip(label, data, limits)
+    except ArchiveError as exc:
+        message = str(exc)
+        if message == f"{label}: not a valid zip package":
+            message = f"{label}: not a valid Word .docx file"
+        raise ExtractionError(message) from None
+
+
 def _open_docx(label: str, data: bytes) -> tuple[Any, dict[str, str]]:
     """The document and its heading styles, by style id: the names ("Heading 1") are the same
     in every language Word runs in, the ids are not."""
@@ -484,11 +510,6 @@ def _open_docx(label: str, data: bytes) -> tuple[Any, dict[str, str]]:
     from docx.opc.exceptions import PackageNotFoundError
     from lxml.etree import LxmlError
 
-    if data.startswith(_OLE_SIGNATURE):
-        raise ExtractionError(
-            f"{label}: is an old-style .doc or a password-protected document;"
-            " save it as .docx without a password"
-        )
     try:
         document = docx.Document(io.BytesIO(data))
         heading_styles = {
@@ -797,6 +818,8 @@ class _MarkdownReader:
             self.paragraph.append(line)
 
 
+# Formats that are zip archives, checked by _check_package before their reader unpacks them.
+_ZIPPED = frozenset({"docx"})
 _READERS: dict[str, Callable[[str, bytes], Extracted]] = {
     "pdf": _read_pdf,
     "docx": _read_docx,

@@ -8,6 +8,11 @@ By default a file that is not clean (not UTF-8, a header named twice or not at a
 a row longer than the header) is refused. ``lenient=True`` reads such files whole,
 for field surveys whose files are messy: it falls back to Windows-1252, names the
 odd columns, drops the extra cells, and says what it did in ``Table.notes``.
+
+An XLSX workbook is checked as a zip archive before it is unpacked (``ZipLimits``, see
+:mod:`asmhub.lib.archive`), and its first sheet is read within ``SheetLimits`` whatever
+size the sheet declares: the declared dimension is ignored, and a sheet with more rows,
+columns or cells than the limits is refused once reading reaches the limit.
 """
 
 from __future__ import annotations
@@ -17,8 +22,20 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+from asmhub.lib.archive import ArchiveError, ZipLimits, check_zip
 
 SUPPORTED = (".csv", ".xlsx")
+
+
+@dataclass(frozen=True)
+class SheetLimits:
+    """How much of a sheet is read; the defaults are those of the settings."""
+
+    rows: int = 200_000
+    columns: int = 2_000
+    cells: int = 5_000_000
 
 
 @dataclass(frozen=True)
@@ -112,7 +129,72 @@ def _build(name: str, raw_rows: Iterator[list[object]], lenient: bool = False) -
     return Table(name=name, headers=headers, rows=rows, notes=notes)
 
 
-def read_table(path: Path | str, data: bytes | None = None, lenient: bool = False) -> Table:
+def xlsx_rows(
+    name: str,
+    data: bytes,
+    zip_limits: ZipLimits | None = None,
+    sheet_limits: SheetLimits | None = None,
+) -> list[list[Any]]:
+    """The values of the first sheet of the workbook ``data``, row by row, within the limits.
+
+    Rows are numbered as in the sheet (a missing row is an empty list); trailing empty
+    cells are dropped. Raises TabularError naming the file and the limit it passes.
+    """
+    limits = sheet_limits or SheetLimits()
+    try:
+        check_zip(name, data, zip_limits)
+    except ArchiveError as exc:
+        message = str(exc)
+        if message == f"{name}: not a valid zip package":
+            message = f"{name}: not a readable XLSX workbook (not a zip package)"
+        raise TabularError(message) from None
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a broken file
+        raise TabularError(f"{name}: not a readable XLSX workbook ({type(exc).__name__})") from None
+    rows: list[list[Any]] = []
+    cells = 0
+    try:
+        sheet = workbook.worksheets[0]
+        # The dimension (A1:XFD20000) is what the file claims; openpyxl pads every row to
+        # it. Forgetting it makes each row as long as the cells it really has.
+        sheet.reset_dimensions()
+        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+            if number > limits.rows:
+                raise TabularError(f"{name}: the sheet has more than {limits.rows} rows, the limit")
+            cells += len(row)
+            if cells > limits.cells:
+                raise TabularError(
+                    f"{name}: the sheet has more than {limits.cells} cells, the limit"
+                    f" (reached at row {number})"
+                )
+            values = list(row)
+            while values and values[-1] is None:
+                values.pop()
+            if len(values) > limits.columns:
+                raise TabularError(
+                    f"{name}: row {number} has a value in column {len(values)};"
+                    f" the limit is {limits.columns} columns"
+                )
+            rows.append(values)
+    except TabularError:
+        raise
+    except Exception as exc:  # a part that does not parse
+        raise TabularError(f"{name}: not a readable XLSX workbook ({type(exc).__name__})") from None
+    finally:
+        workbook.close()
+    return rows
+
+
+def read_table(
+    path: Path | str,
+    data: bytes | None = None,
+    lenient: bool = False,
+    zip_limits: ZipLimits | None = None,
+    sheet_limits: SheetLimits | None = None,
+) -> Table:
     """Read ``path`` (or ``data`` named by ``path``) as a table."""
     path = Path(path)
     name = path.name
@@ -148,17 +230,7 @@ def read_table(path: Path | str, data: bytes | None = None, lenient: bool = Fals
         if fallback:
             table.notes.insert(0, fallback)
         return table
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise TabularError(f"{name}: not a readable XLSX workbook ({type(exc).__name__})") from None
-    try:
-        sheet = workbook.worksheets[0]
-        return _build(name, (list(row) for row in sheet.iter_rows(values_only=True)), lenient)
-    finally:
-        workbook.close()
+    return _build(name, iter(xlsx_rows(name, data, zip_limits, sheet_limits)), lenient)
 
 
 def split_list(value: str) -> list[str]:

@@ -17,6 +17,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
+from asmhub.core.filelimits import sheet_limits, zip_limits
 from asmhub.lib.tabular import ImportIssue, TabularError, read_table, split_list
 from asmhub.library.models import Resource, ResourceType
 from asmhub.taxonomy.lookup import Lookup
@@ -140,7 +141,7 @@ def metadata_from_mapping(
 def read_metadata_csv(path: Path) -> dict[str, ResourceMetadata]:
     """Metadata by file name; MetadataError lists every problem of the whole file."""
     try:
-        table = read_table(path)
+        table = read_table(path, zip_limits=zip_limits(), sheet_limits=sheet_limits())
     except TabularError as exc:
         raise MetadataError(
             [ImportIssue(path.name, 0, "", "", str(exc).removeprefix(f"{path.name}: "))]

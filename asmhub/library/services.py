@@ -12,6 +12,7 @@ import yaml
 from django.core.files.base import ContentFile
 from django.db import transaction
 
+from asmhub.core.filelimits import zip_limits
 from asmhub.core.models import AuditEntry, Status
 from asmhub.lib.extract import SUPPORTED, ExtractionError, extract
 from asmhub.lib.passages import split_passages
@@ -77,7 +78,7 @@ def reindex_resource(resource: Resource) -> int:
 
 def _store_text(resource: Resource, name: str, data: bytes) -> int:
     """Extract, split and store the passages of ``data``; return the page count."""
-    extracted = extract(name, data)
+    extracted = extract(name, data, zip_limits=zip_limits())
     passages = split_passages(extracted.blocks)
     resource.format = extracted.format
     resource.page_count = extracted.page_count

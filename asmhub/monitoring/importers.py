@@ -24,6 +24,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from asmhub.core.filelimits import sheet_limits, zip_limits
 from asmhub.core.models import AuditEntry
 from asmhub.lib.tabular import TabularError, normalise_header, read_table
 from asmhub.monitoring import access, records, snapshot, writer
@@ -60,7 +61,9 @@ def _table(
     content: bytes, filename: str
 ) -> tuple[list[str], list[tuple[int, dict[str, str]]], list[records.Problem]]:
     try:
-        table = read_table(filename, content, lenient=True)
+        table = read_table(
+            filename, content, lenient=True, zip_limits=zip_limits(), sheet_limits=sheet_limits()
+        )
     except TabularError as exc:
         raise ImportFileError(str(exc)) from None
     notes = [records.Problem(n.row, n.column, n.value, n.reason) for n in table.notes]

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from asmhub.accounts.models import User
+from asmhub.core.filelimits import sheet_limits, zip_limits
 from asmhub.lib.tabular import TabularError, read_table
 from asmhub.monitoring import importers
 from asmhub.monitoring.access import access_for
@@ -104,7 +105,13 @@ def mapping_create(request: HttpRequest) -> HttpResponse:
     sample = request.FILES.get("sample")
     if sample is not None:
         try:
-            headings = read_table(sample.name or "sample.csv", sample.read(), lenient=True).headers
+            headings = read_table(
+                sample.name or "sample.csv",
+                sample.read(),
+                lenient=True,
+                zip_limits=zip_limits(),
+                sheet_limits=sheet_limits(),
+            ).headers
         except TabularError as exc:
             sample_error = str(exc)
         form = MappingForm(headings=headings)

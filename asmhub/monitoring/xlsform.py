@@ -113,9 +113,11 @@ def _columns(rows: list[dict[str, Any]], order: tuple[str, ...]) -> list[tuple[s
 
 
 def _sheet(book: Any, title: str, rows: list[dict[str, Any]], order: tuple[str, ...]) -> None:
+    from asmhub.core.exports import neutralise
+
     sheet = book.create_sheet(title)
     columns = _columns(rows, order)
-    sheet.append([heading for heading, _key, _language in columns])
+    sheet.append([neutralise(heading) for heading, _key, _language in columns])
     for row in rows:
         cells: list[str] = []
         for _heading, key, language in columns:
@@ -123,7 +125,7 @@ def _sheet(book: Any, title: str, rows: list[dict[str, Any]], order: tuple[str, 
             if language:
                 value = (value or {}).get(language, "")
             cells.append("" if value is None else str(value))
-        sheet.append(cells)
+        sheet.append([neutralise(cell) for cell in cells])
     sheet.freeze_panes = "A2"
     for letter, width in zip("ABCDEFGH", (24, 28, 48, 48, 40, 40, 12, 30), strict=False):
         sheet.column_dimensions[letter].width = width
@@ -349,16 +351,14 @@ def _read_csv(
 
 
 def _read_xlsx(content: bytes, name: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    from openpyxl import load_workbook
+    from asmhub.core.filelimits import sheet_limits, zip_limits
+    from asmhub.lib.tabular import TabularError, xlsx_rows
 
     try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise _error(name, _("not a readable XLSX workbook (%s)") % type(exc).__name__) from None
-    try:
-        table = [[_cell(c) for c in row] for row in book.worksheets[0].iter_rows(values_only=True)]
-    finally:
-        book.close()
+        values = xlsx_rows(name, content, zip_limits(), sheet_limits())
+    except TabularError as exc:
+        raise _error(name, str(exc).removeprefix(f"{name}: ")) from None
+    table = [[_cell(c) for c in row] for row in values]
     if not table:
         raise _error(name, _("the file is empty"))
     rows = [(n, row) for n, row in enumerate(table[1:], start=2) if any(row)]

@@ -368,3 +368,20 @@ def test_extension_is_matched_without_regard_to_case() -> None:
 )
 def test_heading_heuristic(line: str, expected: bool) -> None:
     assert looks_like_heading(line) is expected
+
+
+def test_a_docx_that_unpacks_far_beyond_its_size_is_refused_before_it_is_read() -> None:
+    from asmhub.lib.tests.hostile import bomb, docx_bytes
+
+    with pytest.raises(ExtractionError, match=r"^bomb\.docx: its part .* the limit is 100 to 1$"):
+        extract("bomb.docx", bomb(docx_bytes(), size=20_000_000))
+
+
+def test_the_docx_limits_are_the_callers() -> None:
+    from asmhub.lib.archive import ZipLimits
+    from asmhub.lib.tests.hostile import docx_bytes
+
+    data = docx_bytes("Gold buyers pay cash.")
+    assert extract("ok.docx", data).blocks[0].text == "Gold buyers pay cash."
+    with pytest.raises(ExtractionError, match=r"^ok\.docx: unpacks to .*; the limit is 1 kB$"):
+        extract("ok.docx", data, zip_limits=ZipLimits(unpacked_bytes=1000))

@@ -55,3 +55,45 @@ def test_split_list_accepts_semicolons_and_bars() -> None:
     assert split_list("CD; RW ;") == ["CD", "RW"]
     assert split_list("a|b") == ["a", "b"]
     assert split_list(" ") == []
+
+
+def test_a_sheet_is_read_as_far_as_its_cells_go_whatever_it_declares() -> None:
+    from asmhub.lib.tabular import SheetLimits, xlsx_rows
+    from asmhub.lib.tests.hostile import with_dimension, xlsx_bytes
+
+    data = with_dimension(xlsx_bytes([["name", "code"], ["Pact", 7]]), "A1:XFD20000")
+    limits = SheetLimits(rows=10, columns=5, cells=100)
+    assert xlsx_rows("liar.xlsx", data, sheet_limits=limits) == [["name", "code"], ["Pact", 7]]
+    table = read_table("liar.xlsx", data, sheet_limits=limits)
+    assert table.rows == [(2, {"name": "Pact", "code": "7"})]
+
+
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        ([["name"]] + [["x"]] * 5, r"^big\.xlsx: the sheet has more than 4 rows, the limit$"),
+        (
+            [["name", *[""] * 6, "far"]],
+            r"^big\.xlsx: row 1 has a value in column 8; the limit is 5 columns$",
+        ),
+        (
+            [["a", "b", "c"]] * 4,
+            r"^big\.xlsx: the sheet has more than 10 cells, the limit \(reached at row 4\)$",
+        ),
+    ],
+)
+def test_a_sheet_beyond_the_limits_is_refused(rows: list[list[object]], message: str) -> None:
+    from asmhub.lib.tabular import SheetLimits
+    from asmhub.lib.tests.hostile import xlsx_bytes
+
+    limits = SheetLimits(rows=4, columns=5, cells=10)
+    with pytest.raises(TabularError, match=message):
+        read_table("big.xlsx", xlsx_bytes(rows), sheet_limits=limits)
+
+
+def test_a_workbook_that_unpacks_far_beyond_its_size_is_refused() -> None:
+    from asmhub.lib.tests.hostile import bomb, xlsx_bytes
+
+    data = bomb(xlsx_bytes([["name"], ["Pact"]]), "xl/worksheets/sheet2.xml", 20_000_000)
+    with pytest.raises(TabularError, match=r"^bomb\.xlsx: its part xl/worksheets/sheet2\.xml"):
+        read_table("bomb.xlsx", data)

@@ -1,5 +1,6 @@
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -205,4 +206,23 @@ def test_each_format_is_ingested_and_found(
 def test_a_password_protected_pdf_is_refused(db: None) -> None:
     outcome = ingest_bytes("secret.pdf", _pdf("Confidential", encrypt="s3cret"))
     assert outcome.status == "refused" and "password-protected" in outcome.reason
+    assert not Resource.objects.exists()
+
+
+def test_a_docx_zip_bomb_is_refused_and_nothing_is_stored(db: None) -> None:
+    from asmhub.lib.tests.hostile import bomb, docx_bytes
+
+    outcome = ingest_bytes("bomb.docx", bomb(docx_bytes(), size=20_000_000))
+    assert outcome.status == "refused"
+    assert outcome.reason.startswith("its part word/media/filler.bin is compressed ")
+    assert outcome.reason.endswith("the limit is 100 to 1")
+    assert not Resource.objects.exists() and not Passage.objects.exists()
+
+
+def test_the_docx_limits_come_from_the_settings(db: None, settings: Any) -> None:
+    from asmhub.lib.tests.hostile import docx_bytes
+
+    settings.ASMHUB_ZIP_MAX_UNPACKED_BYTES = 1000
+    outcome = ingest_bytes("report.docx", docx_bytes())
+    assert outcome.status == "refused" and outcome.reason.endswith("the limit is 1 kB")
     assert not Resource.objects.exists()

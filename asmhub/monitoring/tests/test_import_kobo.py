@@ -389,3 +389,30 @@ def test_a_file_that_is_no_export_is_refused_and_nothing_written(
     assert filename in str(refused.value) and why in str(refused.value)
     assert written() == before
     assert not ImportBatch.objects.exists()
+
+
+def test_an_xlsx_export_beyond_the_sheet_limits_of_the_settings_is_refused(
+    programme: Programme, settings: Any
+) -> None:
+    from asmhub.lib.tests.hostile import xlsx_bytes
+    from asmhub.monitoring.importers import ImportFileError
+
+    settings.ASMHUB_SHEET_MAX_ROWS = 3
+    rows: list[list[object]] = [["site/pcode", "visit/date"]]
+    rows += [[f"codmine{n:05}", "2021-01-01"] for n in range(5)]
+    with pytest.raises(
+        ImportFileError, match=r"^kobo\.xlsx: the sheet has more than 3 rows, the limit$"
+    ):
+        xlsform.read_submissions(xlsx_bytes(rows), "kobo.xlsx")
+
+
+def test_an_xlsx_zip_bomb_is_refused_before_it_is_unpacked(programme: Programme) -> None:
+    from asmhub.lib.tests.hostile import bomb, xlsx_bytes
+    from asmhub.monitoring.importers import ImportFileError
+
+    data = bomb(xlsx_bytes([["site/pcode"], ["codmine00001"]]), "xl/media/x.bin", 20_000_000)
+    with pytest.raises(
+        ImportFileError, match=r"^kobo\.xlsx: its part xl/media/x\.bin .* 100 to 1$"
+    ):
+        xlsform.read_submissions(data, "kobo.xlsx")
+    assert written() == (0, 0, 0, 0, 0, 0)

