@@ -290,8 +290,6 @@ def restore(path: Path, force: bool = False) -> RestoreResult:
     path = Path(path)
     if not path.is_file():
         raise BackupError(_("%(path)s: no such file.") % {"path": path})
-    if connection.in_atomic_block:
-        raise BackupError(_("A restore cannot run inside a database transaction."))
     vendor = _vendor()
     storage = storages["default"]
     media_root = Path(storage.location) if isinstance(storage, FileSystemStorage) else None
@@ -332,6 +330,8 @@ def restore(path: Path, force: bool = False) -> RestoreResult:
                     )
                     % {"tables": ", ".join(holding[:5]) + (", ..." if len(holding) > 5 else "")}
                 )
+        if connection.in_atomic_block:
+            raise BackupError(_("A restore cannot run inside a database transaction."))
         dump = staging / manifest["database"]["member"]
         if vendor == "sqlite":
             _sqlite_restore(path, dump)
