@@ -109,9 +109,9 @@ def backup(output: Path) -> dict[str, Any]:
         files_info, files = _media_files()
         checksums: dict[str, str] = {}
         partial = output.with_name(f".{output.name}.partial")
-        mode = "w:gz" if output.name.endswith((".gz", ".tgz")) else "w"
+        gzipped = output.name.endswith((".gz", ".tgz"))
         try:
-            with tarfile.open(partial, mode) as tar:
+            with tarfile.open(partial, "w:gz") if gzipped else tarfile.open(partial, "w") as tar:
                 checksums[dump.name] = _add(tar, dump, dump.name)
                 for name, path in files:
                     checksums[name] = _add(tar, path, name)
@@ -278,7 +278,7 @@ def _add(tar: tarfile.TarFile, path: Path, name: str) -> str:
     info.uname = info.gname = ""
     with path.open("rb") as handle:
         reader = _Hashing(handle)
-        tar.addfile(info, reader)  # type: ignore[arg-type]
+        tar.addfile(info, reader)
     return reader.sha.hexdigest()
 
 
@@ -516,12 +516,15 @@ def _check_schema(path: Path, manifest: dict[str, Any]) -> None:
     known = set(loader.disk_migrations)
     for migration in loader.disk_migrations.values():
         known.update(migration.replaces)
-    unknown = [
-        f"{app}.{name}"
-        for app, entry in sorted(manifest["schema"].items())
-        for name in (entry.get("applied") or [entry.get("latest")])
-        if (app, name) not in known
-    ]
+    unknown = []
+    for app, entry in sorted(manifest["schema"].items()):
+        names = entry.get("applied") if isinstance(entry, dict) else None
+        if not isinstance(names, list) or not names:
+            raise BackupError(
+                _("%(path)s: %(manifest)s lacks %(key)s.")
+                % {"path": path, "manifest": MANIFEST, "key": f"schema.{app}.applied"}
+            )
+        unknown += [f"{app}.{name}" for name in names if (app, name) not in known]
     if unknown:
         raise BackupError(
             _(
