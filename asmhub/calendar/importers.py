@@ -31,7 +31,7 @@ from asmhub.calendar.models import Event, Kind
 from asmhub.core import permissions
 from asmhub.core.actions import SaveContribution
 from asmhub.lib.icsfile import Component, LayoutError, layout
-from asmhub.lib.recurrence import parse_rule
+from asmhub.lib.recurrence import check_rule
 from asmhub.taxonomy.lookup import Lookup
 
 UTC = dt.UTC
@@ -228,7 +228,7 @@ class _Reader:
                 rules = rules[0]
             rule = rules.to_ical().decode()
             try:
-                parse_rule(rule, start.date())
+                check_rule(rule, start.date())
             except ValueError as exc:
                 self.problem(where.line_of("RRULE"), "RRULE", str(exc))
         for name in ("RDATE", "EXDATE"):
