@@ -13,10 +13,11 @@ Line numbers come from ``lib.icsfile``, which reads the file's layout; values co
 from __future__ import annotations
 
 import datetime as dt
+import http.client
 import ipaddress
 import socket
+import ssl
 import urllib.parse
-import urllib.request
 import zoneinfo
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,7 +32,7 @@ from asmhub.calendar.models import Event, Kind
 from asmhub.core import permissions
 from asmhub.core.actions import SaveContribution
 from asmhub.lib.icsfile import Component, LayoutError, layout
-from asmhub.lib.recurrence import parse_rule
+from asmhub.lib.recurrence import check_rule
 from asmhub.taxonomy.lookup import Lookup
 
 UTC = dt.UTC
@@ -228,7 +229,7 @@ class _Reader:
                 rules = rules[0]
             rule = rules.to_ical().decode()
             try:
-                parse_rule(rule, start.date())
+                check_rule(rule, start.date())
             except ValueError as exc:
                 self.problem(where.line_of("RRULE"), "RRULE", str(exc))
         for name in ("RDATE", "EXDATE"):
@@ -391,42 +392,94 @@ def _write(report: IcsReport, user: Any) -> None:
     report.committed = True
 
 
-def _check_host(url: str) -> None:
+REDIRECTS = 5  # hops followed at most, each checked like the first address
+
+
+class _PinnedHTTP(http.client.HTTPConnection):
+    """An HTTP connection to the checked ``address``; the Host header keeps the name."""
+
+    def __init__(self, host: str, port: int | None, address: str, timeout: float) -> None:
+        super().__init__(host, port, timeout=timeout)
+        self.address = address
+
+    def connect(self) -> None:
+        self.sock = socket.create_connection((self.address, self.port), self.timeout)
+
+
+class _PinnedHTTPS(http.client.HTTPSConnection):
+    """An HTTPS connection to the checked ``address``; Host, SNI and the certificate's
+    name are those of the URL's host."""
+
+    def __init__(self, host: str, port: int | None, address: str, timeout: float) -> None:
+        self.tls = _tls_context()
+        super().__init__(host, port, timeout=timeout, context=self.tls)
+        self.address = address
+
+    def connect(self) -> None:
+        raw = socket.create_connection((self.address, self.port), self.timeout)
+        self.sock = self.tls.wrap_socket(raw, server_hostname=self.host)
+
+
+def _tls_context() -> ssl.SSLContext:
+    return ssl.create_default_context()
+
+
+def _pin(url: str) -> tuple[urllib.parse.SplitResult, str]:
+    """The URL's parts and the one address it will be fetched from, looked up once.
+
+    Refused unless http(s), and, unless ``ASMHUB_ICS_ALLOW_PRIVATE_URLS``, when any
+    address of the host is not global (loopback, private, link-local...). The connection
+    then goes to that address, so a second lookup cannot answer differently.
+    """
     parts = urllib.parse.urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise IcsError("give an http:// or https:// address")
-    if settings.ASMHUB_ICS_ALLOW_PRIVATE_URLS:
-        return
     try:
-        addresses = {info[4][0] for info in socket.getaddrinfo(parts.hostname, None)}
-    except socket.gaierror as exc:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        infos = socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
+    except ValueError as exc:
+        raise IcsError(f"{url}: {exc}") from exc
+    except OSError as exc:
         raise IcsError(f"{parts.hostname}: the address cannot be found") from exc
-    for address in addresses:
-        if not ipaddress.ip_address(str(address).split("%")[0]).is_global:
-            raise IcsError(f"{parts.hostname} is on a private network; it is not fetched")
-
-
-class _CheckedRedirects(urllib.request.HTTPRedirectHandler):
-    """Follows a redirect only to an address that ``fetch`` would fetch itself."""
-
-    def redirect_request(
-        self, req: Any, fp: Any, code: int, msg: str, headers: Any, newurl: str
-    ) -> Any:
-        _check_host(newurl)
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
+    addresses = [str(info[4][0]) for info in infos]
+    if not addresses:
+        raise IcsError(f"{parts.hostname}: the address cannot be found")
+    if not settings.ASMHUB_ICS_ALLOW_PRIVATE_URLS:
+        for address in addresses:
+            if not ipaddress.ip_address(address.split("%")[0]).is_global:
+                raise IcsError(f"{parts.hostname} is on a private network; it is not fetched")
+    return parts, addresses[0]
 
 
 def fetch(url: str) -> bytes:
-    """The body of an http(s) URL, refused when too large, slow, or on a private network."""
-    _check_host(url)
+    """The body of an http(s) URL, refused when too large, slow, or on a private network.
+
+    Each address (the first and every redirect's) is looked up once, checked, and
+    connected to as checked: a name that answers differently on a second lookup (DNS
+    rebinding) is never looked up a second time.
+    """
     limit = settings.ASMHUB_ICS_MAX_BYTES
-    opener = urllib.request.build_opener(_CheckedRedirects)
-    request = urllib.request.Request(url, headers={"User-Agent": "ASM Hub calendar import"})  # noqa: S310
-    try:
-        with opener.open(request, timeout=15) as response:
+    current = url
+    for _hop in range(REDIRECTS + 1):
+        parts, address = _pin(current)
+        kind = _PinnedHTTPS if parts.scheme == "https" else _PinnedHTTP
+        connection = kind(parts.hostname or "", parts.port, address, timeout=15)
+        target = urllib.parse.urlunsplit(("", "", parts.path or "/", parts.query, ""))
+        try:
+            connection.request("GET", target, headers={"User-Agent": "ASM Hub calendar import"})
+            response = connection.getresponse()
+            location = response.getheader("Location")
+            if response.status in (301, 302, 303, 307, 308) and location:
+                current = urllib.parse.urljoin(current, location)
+                continue
+            if response.status != 200:
+                raise IcsError(f"{current}: HTTP Error {response.status}: {response.reason}")
             body: bytes = response.read(limit + 1)
-    except OSError as exc:
-        raise IcsError(f"{url}: {exc}") from exc
-    if len(body) > limit:
-        raise IcsError(f"{url}: larger than {limit:,} bytes")
-    return body
+        except (OSError, http.client.HTTPException) as exc:
+            raise IcsError(f"{current}: {exc}") from exc
+        finally:
+            connection.close()
+        if len(body) > limit:
+            raise IcsError(f"{current}: larger than {limit:,} bytes")
+        return body
+    raise IcsError(f"{url}: more than {REDIRECTS} redirects")

@@ -180,6 +180,7 @@ def _batches(source: Source, result: FileReport, mapper: Mapper) -> Iterator[lis
             batch: dict[str, Prepared] = {}
             for activity in read_activities(source, result.name):
                 result.activities += 1
+                result.warning_counts.update(activity.warnings)
                 prepared = mapper.prepare(activity, result.name, result.warning_counts)
                 identifier = prepared.row["iati_identifier"]
                 if identifier in batch:

@@ -32,7 +32,7 @@ from asmhub.funding.iati_models import (  # noqa: F401  (registered with the app
     Transaction,
 )
 from asmhub.funding.index import IndexVersion  # noqa: F401  (registered with the app)
-from asmhub.lib.recurrence import next_after, occurrences, parse_rule
+from asmhub.lib.recurrence import TooFrequentError, check_rule, next_after, occurrences
 from asmhub.taxonomy.models import Country, LeverIssue, Mineral, Region, SDGGoal, StakeholderType
 
 
@@ -80,8 +80,18 @@ class ChoiceList:
 
 
 def validate_rule(value: str) -> None:
+    """A rule that may be stored: one that parses, occurs, and repeats at most daily."""
     try:
-        parse_rule(value, dt.date(2000, 1, 1))
+        check_rule(value, dt.date(2000, 1, 1))
+    except TooFrequentError as exc:
+        raise ValidationError(
+            _(
+                "%(part)s repeats more often than once a day; the most frequent rule "
+                "accepted is FREQ=DAILY."
+            ),
+            code="too_frequent",
+            params={"part": exc.part},
+        ) from exc
     except ValueError as exc:
         raise ValidationError(str(exc)) from exc
 

@@ -11,6 +11,10 @@ a version other than 2.0x, an activity without ``iati-identifier``, a date that 
 an ISO date, a value or percentage that is not a number, a currency that is not an
 ISO 4217 code. Codes are kept as the file gives them; their meaning is in the IATI
 code lists.
+
+Entities are never resolved and nothing is fetched (no DTD, no network): a reference to
+a declared entity (``&name;``) is kept in the text as written, with the text around it,
+and the activity's ``warnings`` name the element, the line and the activity.
 """
 
 from __future__ import annotations
@@ -115,6 +119,7 @@ class Activity:
     sectors: list[Share] = field(default_factory=list)
     budgets: list[Budget] = field(default_factory=list)
     transactions: list[Transaction] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
 def source_name(source: Source) -> str:
@@ -133,6 +138,7 @@ class _Reader:
         self.position = 0
         self.lang = ""
         self.identifier = ""
+        self.warnings: list[str] = []
 
     def fail(self, element: Any, reason: str, attribute: str = "") -> IatiError:
         if self.identifier:
@@ -149,12 +155,34 @@ class _Reader:
         text = "/".join(reversed(parts))
         return f"{text}/@{attribute}" if attribute else text
 
+    def whole(self, element: Any) -> str:
+        """All the text of ``element``, entity references kept as written (``&name;``).
+
+        With entities left unresolved, lxml puts a reference in a child node and the
+        text after it in that node's tail, which ``.text`` alone would lose.
+        """
+        if len(element) == 0:
+            return element.text or ""
+        parts = [element.text or ""]
+        for child in element:
+            if child.tag is etree.Entity:
+                parts.append(child.text)
+                self.warnings.append(
+                    f"line {child.sourceline or element.sourceline}: {self.path(element)}: "
+                    f"the entity reference {child.text} is kept as written, not resolved "
+                    f"(activity {self.identifier or '?'})"
+                )
+            elif isinstance(child.tag, str):
+                parts.append(self.whole(child))
+            parts.append(child.tail or "")
+        return "".join(parts)
+
     def text(self, element: Any) -> str:
         """The narrative to keep: English, else the default language, else the first."""
         if len(element) == 1:  # the common case: one narrative, nothing to choose
             only = element[0]
             if only.tag == "narrative":
-                return " ".join(only.text.split()) if only.text else ""
+                return " ".join(self.whole(only).split())
         chosen = default = first = None
         for child in element.iterchildren("narrative"):
             lang = child.get(XML_LANG) or self.lang
@@ -166,9 +194,9 @@ class _Reader:
             if default is None and lang == self.lang:
                 default = child
         node = chosen if chosen is not None else default if default is not None else first
-        if node is None or not node.text:
+        if node is None:
             return ""
-        return " ".join(node.text.split())
+        return " ".join(self.whole(node).split())
 
     def date(self, element: Any, attribute: str, required: bool) -> dt.date | None:
         value = element.get(attribute)
@@ -299,8 +327,9 @@ class _Reader:
     def activity(self, element: Any) -> Activity:
         self.lang = element.get(XML_LANG) or ""
         self.identifier = ""
+        self.warnings = []
         node = element.find("iati-identifier")
-        identifier = (node.text or "").strip() if node is not None else ""
+        identifier = self.whole(node).strip() if node is not None else ""
         if not identifier:
             raise self.fail(node if node is not None else element, "an iati-identifier is required")
         self.identifier = identifier
@@ -347,6 +376,7 @@ class _Reader:
             elif tag == "activity-status":
                 activity.status = (child.get("code") or "").strip()
         activity.description = general or other
+        activity.warnings = self.warnings
         return activity
 
 

@@ -51,6 +51,21 @@ def test_entries_cover_a_period_cut_to_400_days(client: Client) -> None:
     assert reversed_.json() == []
 
 
+def test_entries_of_a_stored_secondly_event_are_capped(client: Client) -> None:
+    # Inserted directly, as a row saved before such rules were refused would be.
+    timed(
+        "Every second",
+        dt.datetime(2026, 3, 1, 0, 0, tzinfo=dt.UTC),
+        dt.datetime(2026, 3, 1, 0, 0, tzinfo=dt.UTC),
+        rule="FREQ=SECONDLY",
+    )
+    found = client.get("/api/calendar/entries", {"start": "2026-03-01", "end": "2026-03-30"})
+    assert found.status_code == 200
+    assert 0 < len(found.json()) <= 500
+    later = client.get("/api/calendar/entries", {"start": "2026-04-01", "end": "2027-05-05"})
+    assert later.status_code == 200 and later.json() == []
+
+
 def test_a_member_adds_an_event_through_the_api(client: Client, login: Any, owner: Any) -> None:
     payload = {
         "title": "Lightning talks",
@@ -77,6 +92,10 @@ def test_a_member_adds_an_event_through_the_api(client: Client, login: Any, owne
         ({"kind": "party"}, "kind"),
         ({"timezone": "Mars/Olympus"}, "timezone"),
         ({"rule": "FREQ=SOMETIMES"}, "rule"),
+        ({"rule": "FREQ=SECONDLY"}, "rule: FREQ=SECONDLY repeats more often than once a day"),
+        ({"rule": "FREQ=MINUTELY"}, "rule: FREQ=MINUTELY repeats more often than once a day"),
+        ({"rule": "FREQ=HOURLY"}, "rule: FREQ=HOURLY repeats more often than once a day"),
+        ({"rule": "FREQ=DAILY;BYHOUR=1,2"}, "rule: BYHOUR=1,2 repeats more often"),
     ],
 )
 def test_a_bad_event_is_refused_with_the_field(

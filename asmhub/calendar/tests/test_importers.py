@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import http.server
+import socket
+import ssl
+import threading
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from asmhub.calendar import ical, services
-from asmhub.calendar.importers import import_ics
+from asmhub.calendar import ical, importers, services
+from asmhub.calendar.importers import IcsError, fetch, import_ics
 from asmhub.calendar.models import Event, Kind
 from asmhub.calendar.tests.conftest import NEW_YORK, timed
 from asmhub.core.models import AuditEntry, Status
@@ -89,6 +94,9 @@ def test_importing_again_updates_by_uid_and_never_duplicates(owner: Any) -> None
         (ics(vevent(DTSTART="2026-11-09")), 7, "DTSTART", "cannot be read"),
         (ics(vevent(), vevent()), 10, "UID", "also used on line 4"),
         (ics(vevent(RRULE="FREQ=SOMETIMES")), 8, "RRULE", "recurrence rule"),
+        (ics(vevent(RRULE="FREQ=SECONDLY")), 8, "RRULE", "FREQ=SECONDLY repeats more often"),
+        (ics(vevent(RRULE="FREQ=MINUTELY;COUNT=5")), 8, "RRULE", "FREQ=MINUTELY repeats"),
+        (ics(vevent(), vevent("b@x", RRULE="FREQ=HOURLY")), 13, "RRULE", "FREQ=HOURLY repeats"),
         (ics(vevent(summary="")), 6, "SUMMARY", "no title"),
         (ics(vevent()).replace("END:VEVENT\r\n", ""), 8, "file", "closes BEGIN:VEVENT"),
         (ics(vevent())[:-15], 1, "file", "never closed"),
@@ -152,3 +160,109 @@ def test_our_own_feed_imports_back_to_the_same_events(editor: Any) -> None:
     assert back.rule == "FREQ=MONTHLY;BYDAY=1TU"
     again = import_ics(feed, source="ours.ics", user=editor)
     assert [p.action for p in again.planned] == ["unchanged"]
+
+
+class _Served(http.server.BaseHTTPRequestHandler):
+    """Answers /moved with a redirect to the address in ``server.redirect``, else a file."""
+
+    def do_GET(self) -> None:
+        self.server.hosts.append(self.headers["Host"])  # type: ignore[attr-defined]
+        if self.path == "/moved":
+            self.send_response(302)
+            self.send_header("Location", self.server.redirect)  # type: ignore[attr-defined]
+            self.end_headers()
+            return
+        body = ics(vevent()).encode()
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: Any) -> None:
+        return
+
+
+@pytest.fixture
+def network(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
+    """A resolver that answers from ``answers`` (one list per name, taken in turn) and
+    connections that record the address asked for and reach a local server instead."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Served)
+    server.hosts = []  # type: ignore[attr-defined]
+    server.redirect = ""  # type: ignore[attr-defined]
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    state: dict[str, Any] = {
+        "answers": {},
+        "lookups": [],
+        "connected": [],
+        "server": server,
+    }
+
+    def resolve(host: str, port: Any, *args: Any, **kwargs: Any) -> list[Any]:
+        state["lookups"].append(host)
+        address = state["answers"][host].pop(0)
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port or 0))]
+
+    def connect(address: tuple[str, int], *args: Any, **kwargs: Any) -> socket.socket:
+        state["connected"].append(address)
+        local = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        local.settimeout(5)
+        local.connect(server.server_address[:2])
+        return local
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)
+    monkeypatch.setattr(socket, "create_connection", connect)
+    yield state
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_url_is_fetched_from_the_address_checked_not_a_second_lookup(
+    network: dict[str, Any],
+) -> None:
+    # DNS rebinding: a public address for the check, then loopback for the fetch.
+    network["answers"]["calendar.example.org"] = ["93.184.216.34", "127.0.0.1"]
+    body = fetch("http://calendar.example.org/events.ics")
+    assert b"BEGIN:VEVENT" in body
+    assert network["connected"] == [("93.184.216.34", 80)]
+    assert network["lookups"] == ["calendar.example.org"]
+    assert network["server"].hosts == ["calendar.example.org"]
+
+
+def test_every_redirect_is_checked_and_fetched_from_its_checked_address(
+    network: dict[str, Any],
+) -> None:
+    network["answers"] |= {
+        "calendar.example.org": ["93.184.216.34", "127.0.0.1"],
+        "mirror.example.org": ["93.184.216.35", "127.0.0.1"],
+        "intranet.example.org": ["10.0.0.5"],
+    }
+    network["server"].redirect = "http://mirror.example.org:8080/events.ics"
+    assert b"BEGIN:VEVENT" in fetch("http://calendar.example.org/moved")
+    assert network["connected"] == [("93.184.216.34", 80), ("93.184.216.35", 8080)]
+    assert network["lookups"] == ["calendar.example.org", "mirror.example.org"]
+    network["answers"]["feeds.example.org"] = ["93.184.216.36"]
+    network["server"].redirect = "http://intranet.example.org/events.ics"
+    network["connected"].clear()
+    with pytest.raises(IcsError, match=r"intranet\.example\.org is on a private network"):
+        fetch("http://feeds.example.org/moved")
+    assert network["connected"] == [("93.184.216.36", 80)]  # the redirect is not followed
+    assert network["server"].hosts[-1] == "feeds.example.org"
+
+
+def test_https_connects_to_the_checked_address_with_the_name_for_tls(
+    network: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    names: list[str | None] = []
+
+    class Context(ssl.SSLContext):
+        def wrap_socket(self, sock: Any, *args: Any, server_hostname: Any = None, **kw: Any) -> Any:
+            names.append(server_hostname)
+            sock.close()
+            raise ssl.SSLError("stopped by the test")
+
+    monkeypatch.setattr(importers, "_tls_context", lambda: Context(ssl.PROTOCOL_TLS_CLIENT))
+    network["answers"]["calendar.example.org"] = ["93.184.216.34", "127.0.0.1"]
+    with pytest.raises(IcsError, match="stopped by the test"):
+        fetch("https://calendar.example.org/events.ics")
+    assert network["connected"] == [("93.184.216.34", 443)]
+    assert names == ["calendar.example.org"]

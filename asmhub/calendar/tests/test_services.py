@@ -108,6 +108,19 @@ def test_funding_cycles_appear_from_their_rule_and_are_not_copied() -> None:
     assert [e.first_day for e in found] == [dt.date(2026, 4, 15)]
 
 
+def test_a_stored_hourly_funding_cycle_gives_a_bounded_number_of_dates() -> None:
+    # Inserted directly, as a row saved before such rules were refused would be.
+    FundingCycle.objects.create(
+        profile=_donor(),
+        kind=FundingCycle.Kind.BOARD,
+        title="Every hour",
+        rule="FREQ=HOURLY",
+        starts_on=dt.date(2026, 1, 1),
+    )
+    found = services.entries_for(ANON, {}, dt.date(2026, 1, 1), dt.date(2026, 3, 31))
+    assert len(found) == 500
+
+
 def test_a_draft_donor_profile_keeps_its_cycles_off_the_public_calendar() -> None:
     profile = _donor(status=Status.DRAFT)
     FundingCycle.objects.create(

@@ -138,6 +138,30 @@ def test_the_form_refuses_an_event_ending_before_it_starts(login: Any, owner: An
     assert not Event.objects.exists()
 
 
+@pytest.mark.parametrize("rule", ["FREQ=SECONDLY", "FREQ=MINUTELY", "FREQ=HOURLY"])
+def test_the_form_refuses_a_rule_more_frequent_than_daily(
+    login: Any, owner: Any, rule: str
+) -> None:
+    response = login(owner).post(reverse("calendar:event-create"), _form(rule=rule))
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert "more often than once a day" in " ".join(errors["rule"]) and rule in errors["rule"][0]
+    assert not Event.objects.exists()
+
+
+def test_the_month_of_a_stored_secondly_event_shows_a_bounded_number(client: Client) -> None:
+    # A row saved before such rules were refused: the page still answers, capped.
+    timed(
+        "Every second",
+        dt.datetime(2026, 3, 2, 10, 0, tzinfo=dt.UTC),
+        dt.datetime(2026, 3, 2, 10, 0, tzinfo=dt.UTC),
+        rule="FREQ=SECONDLY",
+    )
+    response = client.get(reverse("calendar:list"), {"from": "2026-03-01", "to": "2026-03-31"})
+    assert response.status_code == 200
+    assert len(response.context["entries"]) == 500
+
+
 def test_an_outsider_cannot_edit(login: Any, outsider: Any, owner: Any) -> None:
     event = all_day("Ours", dt.date(2026, 6, 1), owner_organization=owner.organization)
     response = login(outsider).post(

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 
+from asmhub.conftest import make_org
 from asmhub.directory.services import load_demo_directory
 from asmhub.funding import matching
 from asmhub.funding.models import Concept, DonorProfile, FundingCycle, Opportunity
-from asmhub.funding.services import cycle_dates, load_demo_funding
+from asmhub.funding.services import DEMO_DIR, FundingDataError, cycle_dates, load_demo_funding
 from asmhub.library.services import load_demo_library
 
 pytestmark = pytest.mark.django_db
@@ -54,3 +58,35 @@ def test_the_mercury_concept_ranks_donors_with_readable_reasons(demo: dict[str, 
     assert ranked[0].deadline == dt.date(2027, 2, 28)  # the open SDC call
     conflict_donor = next(m for m in ranked if m.profile and m.profile.organization.slug == "usaid")
     assert conflict_donor.score < ranked[0].score
+
+
+@pytest.mark.parametrize("rule", ["FREQ=SECONDLY", "FREQ=MINUTELY", "FREQ=HOURLY"])
+def test_a_funding_cycle_more_frequent_than_daily_is_refused(db: Any, rule: str) -> None:
+    org = make_org("Swiss Agency", "bilateral-donor")
+    cycle = FundingCycle(
+        profile=DonorProfile.objects.create(organization=org),
+        kind=FundingCycle.Kind.BOARD,
+        title="Board",
+        rule=rule,
+        starts_on=dt.date(2026, 1, 1),
+    )
+    with pytest.raises(ValidationError) as caught:
+        cycle.full_clean()
+    assert f"{rule} repeats more often than once a day" in caught.value.message_dict["rule"][0]
+
+
+def test_the_demo_loader_refuses_an_hourly_cycle_and_keeps_the_data(
+    demo: dict[str, int], tmp_path: Path
+) -> None:
+    bad = tmp_path / "demo"
+    shutil.copytree(DEMO_DIR, bad)
+    donors = bad / "donors.yaml"
+    text = donors.read_text(encoding="utf-8")
+    donors.write_text(
+        text.replace('rule: "FREQ=YEARLY;BYMONTH=10;BYMONTHDAY=1"', 'rule: "FREQ=HOURLY"', 1),
+        encoding="utf-8",
+    )
+    before = sorted(FundingCycle.objects.values_list("rule", flat=True))
+    with pytest.raises(FundingDataError, match="FREQ=HOURLY repeats more often"):
+        load_demo_funding(bad)
+    assert sorted(FundingCycle.objects.values_list("rule", flat=True)) == before

@@ -243,6 +243,30 @@ def test_unknown_codes_are_warnings_and_the_rest_imports(
     assert activity.sectors.count() == 4  # the codes are kept as the file gives them
 
 
+def test_an_entity_reference_keeps_the_narrative_and_is_reported(
+    orgs: dict[str, Organization], tmp_path: Path
+) -> None:
+    path = tmp_path / "xxe.xml"
+    path.write_text(
+        '<?xml version="1.0"?>\n'
+        '<!DOCTYPE iati-activities [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n'
+        '<iati-activities version="2.03">\n'
+        + activity_xml("GB-GOV-1-7", title="XXE test &xxe; and artisanal mining")
+        + "</iati-activities>\n",
+        encoding="utf-8",
+    )
+    report = import_iati(path)
+    assert report.ok, report.errors
+    activity = Activity.objects.get()
+    assert activity.title == "XXE test &xxe; and artisanal mining"
+    assert "root:" not in activity.title
+    assert activity.is_asm  # the words after the reference still count
+    assert report.warnings == [
+        "xxe.xml: line 7: iati-activities/iati-activity[1]/title/narrative: the entity "
+        "reference &xxe; is kept as written, not resolved (activity GB-GOV-1-7)"
+    ]
+
+
 def test_the_asm_relevance_words_and_codes(orgs: dict[str, Organization], tmp_path: Path) -> None:
     path = write(
         tmp_path / "asm.xml",

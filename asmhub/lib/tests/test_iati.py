@@ -224,3 +224,45 @@ def test_memory_stays_flat_as_the_file_grows(tmp_path: Path) -> None:
     count_large, peak_large = _peak(large)
     assert (count_small, count_large) == (1_000, 10_000)
     assert peak_large < 2 * peak_small, (peak_small, peak_large)
+
+
+def with_doctype(doctype: str, body: str) -> bytes:
+    return xml(body).replace(b"<iati-activities", f"{doctype}\n<iati-activities".encode(), 1)
+
+
+def test_an_entity_reference_keeps_the_text_around_it_and_is_never_resolved(
+    tmp_path: Path,
+) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("SECRET-FILE-CONTENT", encoding="utf-8")
+    data = with_doctype(
+        f'<!DOCTYPE iati-activities [<!ENTITY xxe SYSTEM "{secret.as_uri()}">]>',
+        "<iati-identifier>X-1</iati-identifier>"
+        "<title><narrative>XXE test &xxe; and artisanal mining</narrative></title>"
+        '<description type="1"><narrative xml:lang="fr">Or</narrative>'
+        "<narrative>Gold &xxe; panning</narrative></description>",
+    )
+    (activity,) = read(data)
+    assert activity.title == "XXE test &xxe; and artisanal mining"
+    assert activity.description == "Gold &xxe; panning"
+    assert "SECRET" not in activity.title + activity.description
+    assert activity.warnings == [
+        "line 5: iati-activities/iati-activity[1]/title/narrative: the entity reference "
+        "&xxe; is kept as written, not resolved (activity X-1)",
+        "line 5: iati-activities/iati-activity[1]/description/narrative: the entity reference "
+        "&xxe; is kept as written, not resolved (activity X-1)",
+    ]
+
+
+def test_an_external_dtd_is_never_read(tmp_path: Path) -> None:
+    dtd = tmp_path / "evil.dtd"
+    dtd.write_text('<!ENTITY leak "SECRET-FROM-DTD">', encoding="utf-8")
+    data = with_doctype(
+        f'<!DOCTYPE iati-activities [<!ENTITY % ext SYSTEM "{dtd.as_uri()}"> %ext;]>',
+        "<iati-identifier>X-2</iati-identifier>"
+        "<title><narrative>Before &leak; after</narrative></title>",
+    )
+    (activity,) = read(data)
+    assert "SECRET" not in activity.title
+    assert activity.title.startswith("Before") and activity.title.endswith("after")
+    assert activity.warnings and "title/narrative" in activity.warnings[0]
