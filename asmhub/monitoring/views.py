@@ -17,7 +17,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from asmhub.core.crud import query_params
@@ -27,6 +26,7 @@ from asmhub.monitoring.access import Access, access_for, point
 from asmhub.monitoring.models import AdminUnit, ArmedActor, Indicator, Programme, Site
 from asmhub.monitoring.present import MAP_FLAGS, MapFilter
 from asmhub.monitoring.snapshot import Snapshot
+from asmhub.monitoring.templatetags.asmhub_monitoring import rounded
 from asmhub.monitoring.tax_models import ObservedTax
 from asmhub.taxonomy.models import Mineral
 
@@ -183,7 +183,7 @@ def _value(value: Any) -> str:
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if isinstance(value, float):
-        return number_format(value, 2 if abs(value) < 100 else 0)
+        return rounded(value, 2 if abs(value) < 100 else 0)
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     return "—" if value is None else str(value)

@@ -4,6 +4,7 @@ corrective-action dashboard, and an incident's page (restricted)."""
 from __future__ import annotations
 
 import json
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from urllib.parse import urlencode
 
@@ -42,7 +43,7 @@ def index_page(request: HttpRequest) -> HttpResponse:
     cells = [
         {
             "cell": r.cell,
-            "score": round(r.index.score, 1),
+            "score": _round(r.index.score),
             "sites": r.index.visited,
             "boundary": h3.cell_to_boundary(r.cell),
         }
@@ -88,7 +89,10 @@ def index_export(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 def _round(value: float | None, digits: int = 1) -> float | None:
-    return None if value is None else round(value, digits)
+    """Rounded half up (45.25 is 45.3), as the pages show it."""
+    if value is None:
+        return None
+    return float(Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-digits), ROUND_HALF_UP))
 
 
 def area_detail(request: HttpRequest, slug: str) -> HttpResponse:
