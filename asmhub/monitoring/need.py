@@ -198,9 +198,7 @@ def _bit(component: Component) -> int:
     return OPEN_BIT if component.key == OPEN_ACTIONS else BITS[component.key]
 
 
-def unmeasured(
-    snapshot: Snapshot, programmes: frozenset[int] | None = None
-) -> list[Component]:
+def unmeasured(snapshot: Snapshot, programmes: frozenset[int] | None = None) -> list[Component]:
     """The components that no programme in scope (None: all) measures."""
     masks = measured(snapshot)
     have = 0

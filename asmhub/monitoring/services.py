@@ -176,9 +176,7 @@ def most_need(choice: Choice, limit: int = 10, min_sites: int = 5) -> list[AreaN
     from asmhub.library.models import SuccessStory
 
     rows = [
-        r
-        for r in index_rows(choice)
-        if r.index.visited >= min_sites and r.index.score is not None
+        r for r in index_rows(choice) if r.index.visited >= min_sites and r.index.score is not None
     ][:limit]
     issues = {i.slug: i for i in LeverIssue.objects.all()}
     country_codes = {"CD"}

@@ -26,8 +26,8 @@ from asmhub.monitoring.access import Access, access_for, point
 from asmhub.monitoring.models import AdminUnit, ArmedActor, Indicator, Site
 from asmhub.monitoring.present import MAP_FLAGS, MapFilter
 from asmhub.monitoring.snapshot import Snapshot
-from asmhub.monitoring.templatetags.asmhub_monitoring import rounded
 from asmhub.monitoring.tax_models import ObservedTax
+from asmhub.monitoring.templatetags.asmhub_monitoring import rounded
 from asmhub.taxonomy.models import Mineral
 
 FILTER_KEYS = ("mineral", "year", "qualification", "province", "programme", *MAP_FLAGS)

@@ -133,12 +133,7 @@ def area_detail(request: HttpRequest, slug: str) -> HttpResponse:
     in_scope = Site.objects.filter(**{level: unit})
     if choice.programmes is not None:
         in_scope = in_scope.filter(programme__in=choice.programmes)
-    sites = (
-        in_scope
-        .select_related("territory")
-        .prefetch_related("minerals")
-        .order_by("name")[:200]
-    )
+    sites = in_scope.select_related("territory").prefetch_related("minerals").order_by("name")[:200]
     ancestors: list[AdminUnit] = []
     parent = unit.parent
     while parent is not None:
