@@ -178,7 +178,7 @@ def measured(snapshot: Snapshot) -> dict[int, int]:
     """
     found = snapshot.memo.get("measured")
     if found is not None:
-        return found  # type: ignore[no-any-return]
+        return found
     seen: dict[int, int] = {}
     absent: dict[int, int] = {}
     for site in snapshot.sites:
