@@ -13,6 +13,7 @@ class MonitoringConfig(AppConfig):
     navigation = [NavItem(_("Monitoring"), "monitoring:map", order=50)]
 
     def ready(self) -> None:
-        from asmhub.monitoring.snapshot import connect_signals
+        from asmhub.monitoring import incidents, snapshot
 
-        connect_signals()
+        snapshot.connect_signals()
+        incidents.connect_signals()

@@ -1,4 +1,4 @@
-"""Forms of the monitoring pages: imports and column mappings."""
+"""Forms of the monitoring pages: imports, column mappings, incidents and their plans."""
 
 from __future__ import annotations
 
@@ -8,9 +8,16 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from asmhub.directory.models import Organization
 from asmhub.lib.tabular import normalise_header
 from asmhub.monitoring import records
-from asmhub.monitoring.models import ColumnMapping, ImportBatch, Programme
+from asmhub.monitoring.models import (
+    ColumnMapping,
+    CorrectiveAction,
+    ImportBatch,
+    Incident,
+    Programme,
+)
 
 
 class ImportForm(forms.Form):
@@ -89,3 +96,43 @@ class MappingForm(forms.Form):
             for i, heading in enumerate(self.headings)
             if self.cleaned_data.get(f"col_{i}")
         }
+
+
+class _DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class IncidentForm(forms.ModelForm):
+    class Meta:
+        model = Incident
+        fields = ["date", "risk_category", "severity", "state", "description", "source"]
+        widgets = {"date": _DateInput(), "description": forms.Textarea(attrs={"rows": 4})}
+
+
+class ActionForm(forms.ModelForm):
+    class Meta:
+        model = CorrectiveAction
+        fields = ["description", "owner", "due_on", "state", "evidence"]
+        widgets = {
+            "due_on": _DateInput(),
+            "description": forms.Textarea(attrs={"rows": 2}),
+            "evidence": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = Organization.objects.order_by("name")  # type: ignore[attr-defined]
+
+
+class PlanForm(forms.Form):
+    """A corrective action plan with its first action."""
+
+    title = forms.CharField(label=_("Plan"), max_length=200)
+    description = forms.CharField(label=_("First action"), widget=forms.Textarea(attrs={"rows": 2}))
+    owner = forms.ModelChoiceField(
+        label=_("Owner organization"), queryset=Organization.objects.order_by("name")
+    )
+    due_on = forms.DateField(label=_("Due"), widget=_DateInput())

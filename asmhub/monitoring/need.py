@@ -8,6 +8,18 @@ for, so that a blank column lowers the coverage, never the score. Each component
 points (100 × weight × share / Σ weight) add up to the index: that is the breakdown.
 A component recorded at fewer than ``min_known_share`` of the area's visited sites is
 shown but not counted, so one report among hundreds of blanks cannot move the index.
+
+Unmeasured is not zero: a component counts for a site only if the site's programme
+*measures* it, that is if both of its values occur among the programme's on-site
+visits (a survey that lists the state services it saw but never writes that none was
+there cannot show "no state service"); open corrective actions are measured in a
+programme that has recorded at least one incident. An area without any measured
+observation has no score, and sorts last.
+
+Small samples: every share has a Wilson score interval (95 %), and the index's
+interval is the weighted mean of its components' bounds. Areas are ranked by the
+interval's lower bound, so three sites that all saw a risk cannot outrank a hundred
+that mostly did.
 """
 
 from __future__ import annotations
@@ -29,6 +41,8 @@ from asmhub.monitoring.snapshot import SiteEntry, Snapshot
 
 CONFIG = Path(__file__).resolve().parent / "data" / "need_index.yaml"
 OPEN_ACTIONS = "open_corrective_actions"
+OPEN_BIT = 1 << 31  # the bit of open corrective actions, beside the observations' bits
+Z = 1.959964  # the normal quantile of a 95 % interval
 LEVELS = ("province", "territory", "collectivite", "groupement")
 MAX_WEIGHT = 10.0
 
@@ -99,6 +113,9 @@ class Part:
     share: float | None = None
     points: float | None = None
     counted: bool = False  # recorded at enough of the area's sites to count
+    measured: bool = False  # some programme of the area's sites measures it
+    low: float | None = None  # the share's 95 % interval (Wilson)
+    high: float | None = None
 
 
 @dataclass
@@ -107,7 +124,14 @@ class AreaIndex:
     sites: int = 0
     visited: int = 0
     score: float | None = None
+    low: float | None = None  # the score's 95 % interval
+    high: float | None = None
     parts: list[Part] = field(default_factory=list)
+
+    @property
+    def unmeasured(self) -> list[Part]:
+        """The components no programme of the area's sites measures."""
+        return [p for p in self.parts if not p.measured]
 
     @property
     def coverage(self) -> float:
@@ -136,6 +160,54 @@ def _area_of(level: str, snapshot: Snapshot, resolution: int) -> Callable[[int],
     return lambda i: getattr(sites[i], attribute)
 
 
+def wilson(present: int, known: int, z: float = Z) -> tuple[float, float]:
+    """The Wilson score interval of the share present / known (``known`` > 0)."""
+    p = present / known
+    z2 = z * z
+    denominator = 1 + z2 / known
+    centre = (p + z2 / (2 * known)) / denominator
+    half = z * math.sqrt(p * (1 - p) / known + z2 / (4 * known * known)) / denominator
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def measured(snapshot: Snapshot) -> dict[int, int]:
+    """Per programme, the bits of what it measures: both values occur in its visits.
+
+    ``OPEN_BIT`` is set for a programme that has recorded an incident. Computed once
+    per snapshot.
+    """
+    found = snapshot.memo.get("measured")
+    if found is not None:
+        return found
+    seen: dict[int, int] = {}
+    absent: dict[int, int] = {}
+    for site in snapshot.sites:
+        yes, no = seen.get(site.programme, 0), absent.get(site.programme, 0)
+        for known, present in zip(site.known, site.present, strict=True):
+            yes |= known & present
+            no |= known & ~present
+        seen[site.programme], absent[site.programme] = yes, no
+    found = {p: seen[p] & absent[p] for p in seen}
+    for programme in snapshot.incident_programmes:
+        found[programme] = found.get(programme, 0) | OPEN_BIT
+    snapshot.memo["measured"] = found
+    return found
+
+
+def _bit(component: Component) -> int:
+    return OPEN_BIT if component.key == OPEN_ACTIONS else BITS[component.key]
+
+
+def unmeasured(snapshot: Snapshot, programmes: frozenset[int] | None = None) -> list[Component]:
+    """The components that no programme in scope (None: all) measures."""
+    masks = measured(snapshot)
+    have = 0
+    for programme, mask in masks.items():
+        if programmes is None or programme in programmes:
+            have |= mask
+    return [c for c in components() if not have & _bit(c)]
+
+
 def compute(
     snapshot: Snapshot,
     level: str = "territory",
@@ -145,11 +217,14 @@ def compute(
     resolution: int = 6,
     include: Callable[[SiteEntry], bool] | None = None,
 ) -> list[AreaIndex]:
-    """The index of every area of ``level`` with sites, highest first."""
+    """The index of every area of ``level`` with sites, ranked by the interval's lower
+    bound (then the score); areas without a score last."""
     chosen = chosen or weights()
     area_of = _area_of(level, snapshot, resolution)
-    # Sites with the same area and bits count the same: tally them, then expand the bits.
-    tally: Counter[tuple[Any, int, int, bool]] = Counter()
+    masks = measured(snapshot)
+    # Sites with the same area, bits and measures count the same: tally them, then
+    # expand the bits.
+    tally: Counter[tuple[Any, int, int, int]] = Counter()
     counted: Counter[Any] = Counter()
     for i, site in enumerate(snapshot.sites):
         if include is not None and not include(site):
@@ -160,41 +235,55 @@ def compute(
         counted[area] += 1
         at = site.latest(start, end)
         if at is not None:
-            open_cap = bool(site.open_actions or site.open_incidents)
-            tally[(area, site.known[at], site.present[at], open_cap)] += 1
+            mask = masks.get(site.programme, 0)
+            known = (site.known[at] | OPEN_BIT) & mask
+            present = site.present[at] & known
+            if site.open_actions or site.open_incidents:
+                present |= known & OPEN_BIT
+            tally[(area, mask, known, present)] += 1
     areas: dict[Any, AreaIndex] = {
         key: AreaIndex(
             key, sites=n, parts=[Part(c, chosen.get(c.key, c.weight)) for c in components()]
         )
         for key, n in counted.items()
     }
-    for (area, known, present, open_cap), n in tally.items():
+    bits = [_bit(c) for c in components()]
+    for (area, mask, known, present), n in tally.items():
         entry = areas[area]
         entry.visited += n
-        for part in entry.parts:
-            if part.component.key == OPEN_ACTIONS:
-                part.known += n
-                part.present += n if open_cap else 0
-                continue
-            bit = BITS[part.component.key]
+        for part, bit in zip(entry.parts, bits, strict=True):
+            if mask & bit:
+                part.measured = True
             if known & bit:
                 part.known += n
                 if present & bit:
                     part.present += n
     for entry in areas.values():
         _score(entry)
-    return sorted(areas.values(), key=lambda a: (a.score is None, -(a.score or 0), str(a.key)))
+    return sorted(areas.values(), key=rank)
+
+
+def rank(area: AreaIndex) -> tuple[bool, float, float, str]:
+    """Areas of most need first: by the lower bound of the score's interval, then the
+    score; areas without a score last."""
+    return (area.score is None, -(area.low or 0), -(area.score or 0), str(area.key))
 
 
 def _score(entry: AreaIndex) -> None:
     needed = min_known_share() * entry.visited
     for part in entry.parts:
         part.share = part.present / part.known if part.known else None
+        if part.known:
+            part.low, part.high = wilson(part.present, part.known)
         part.counted = part.share is not None and part.known >= needed
     total = sum(p.weight for p in entry.parts if p.counted)
     if not total:
         return
+    low = high = 0.0
     for part in entry.parts:
         if part.counted and part.share is not None:
             part.points = 100 * part.weight * part.share / total
+            low += 100 * part.weight * (part.low or 0.0) / total
+            high += 100 * part.weight * (part.high or 0.0) / total
     entry.score = sum(p.points or 0 for p in entry.parts)
+    entry.low, entry.high = low, high

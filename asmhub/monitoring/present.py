@@ -20,6 +20,7 @@ from django.urls import reverse
 from asmhub.monitoring.access import Access, point
 from asmhub.monitoring.models import Site, Visit
 from asmhub.monitoring.observations import BITS
+from asmhub.monitoring.scope import Scope, scope_from
 from asmhub.monitoring.snapshot import SiteEntry, Snapshot
 from asmhub.taxonomy.models import Mineral
 
@@ -35,6 +36,7 @@ class MapFilter:
     qualification: frozenset[str] = frozenset()
     flags: tuple[tuple[str, bool], ...] = ()  # (observation, wanted)
     province: int | None = None
+    scope: Scope | None = None  # the programmes read (scope.py); None: every programme
 
     @classmethod
     def from_params(cls, params: Mapping[str, list[str]]) -> MapFilter:
@@ -65,9 +67,12 @@ class MapFilter:
             qualification=qualification,
             flags=tuple(flags),
             province=int(province) if province.isascii() and province.isdigit() else None,
+            scope=scope_from(params),
         )
 
     def matches(self, site: SiteEntry) -> bool:
+        if self.scope is not None and site.programme not in self.scope.ids:
+            return False
         if self.minerals and not (self.minerals & site.minerals):
             return False
         if self.qualification and site.qualification not in self.qualification:

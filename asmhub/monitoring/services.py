@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from asmhub.core.models import Status
 from asmhub.monitoring import need, snapshot
 from asmhub.monitoring.models import AdminUnit, CorrectiveAction, Incident
+from asmhub.monitoring.scope import Scope, scope_from
 from asmhub.taxonomy.models import LeverIssue
 
 LEVEL_CHOICES = (
@@ -65,6 +66,7 @@ class Choice:
     resolution: int = 5
     period: Period = Period()
     weights: Mapping[str, float] = field(default_factory=dict)
+    scope: Scope | None = None  # the programmes read (scope.py); None: every programme
 
     @classmethod
     def from_params(cls, params: Mapping[str, list[str]]) -> Choice:
@@ -74,7 +76,13 @@ class Choice:
         raw = (params.get("resolution") or ["5"])[-1]
         resolution = int(raw) if raw.isascii() and raw.isdigit() else 5
         resolution = min(max(resolution, H3_RESOLUTIONS[0]), H3_RESOLUTIONS[-1])
-        return cls(level, resolution, Period.from_params(params), need.weights(params))
+        return cls(
+            level,
+            resolution,
+            Period.from_params(params),
+            need.weights(params),
+            scope_from(params),
+        )
 
     def params(self) -> dict[str, Any]:
         found: dict[str, Any] = {"level": self.level}
@@ -86,7 +94,20 @@ class Choice:
             found["to"] = self.period.last
         defaults = need.weights()
         found.update({f"w_{k}": v for k, v in self.weights.items() if v != defaults.get(k)})
+        if self.scope is not None and self.scope.asked:
+            found["programme"] = [slug for _key, slug in self.scope.params()]
         return found
+
+    @property
+    def programmes(self) -> frozenset[int] | None:
+        return None if self.scope is None else self.scope.ids
+
+    def includes(self, site: snapshot.SiteEntry) -> bool:
+        return self.scope is None or site.programme in self.scope.ids
+
+    def unmeasured(self) -> list[need.Component]:
+        """The components no programme in scope measures: the score cannot use them."""
+        return need.unmeasured(snapshot.current(), self.programmes)
 
 
 @dataclass
@@ -110,6 +131,7 @@ def index_rows(choice: Choice) -> list[AreaRow]:
         choice.period.end,
         choice.weights,
         choice.resolution,
+        include=choice.includes,
     )
     if choice.level == "h3":
         return [
@@ -136,7 +158,7 @@ def area_index(unit: AdminUnit, choice: Choice) -> need.AreaIndex | None:
         choice.period.start,
         choice.period.end,
         choice.weights,
-        include=lambda s: getattr(s, level) == unit.pk,
+        include=lambda s: getattr(s, level) == unit.pk and choice.includes(s),
     )
     return found[0] if found else None
 
@@ -153,7 +175,9 @@ def most_need(choice: Choice, limit: int = 10, min_sites: int = 5) -> list[AreaN
     """The areas of highest index, each with its lever issues, stories and donors."""
     from asmhub.library.models import SuccessStory
 
-    rows = [r for r in index_rows(choice) if r.index.visited >= min_sites][:limit]
+    rows = [
+        r for r in index_rows(choice) if r.index.visited >= min_sites and r.index.score is not None
+    ][:limit]
     issues = {i.slug: i for i in LeverIssue.objects.all()}
     country_codes = {"CD"}
     stories = list(

@@ -74,7 +74,11 @@ class Snapshot:
     token: str
     sites: list[SiteEntry] = field(default_factory=list)
     by_pk: dict[int, SiteEntry] = field(default_factory=dict)
+    # Programmes that have recorded at least one incident (whatever its state).
+    incident_programmes: frozenset[int] = frozenset()
     _cells: dict[int, list[str | None]] = field(default_factory=dict)
+    # What readers derive from the whole snapshot once (need.measured), dropped with it.
+    memo: dict[str, Any] = field(default_factory=dict)
 
     def cells(self, resolution: int) -> list[str | None]:
         """Each site's H3 cell at ``resolution``, in the order of ``sites``."""
@@ -138,6 +142,9 @@ def build(token: str = "") -> Snapshot:
             entry_or_none.dates.append(date.toordinal())
             entry_or_none.known.append(known)
             entry_or_none.present.append(present)
+    snapshot.incident_programmes = frozenset(
+        Incident.objects.values_list("site__programme_id", flat=True).distinct()
+    )
     for site_id in Incident.objects.filter(state__in=Incident.OPEN_STATES).values_list(
         "site_id", flat=True
     ):

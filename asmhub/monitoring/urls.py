@@ -1,6 +1,13 @@
 from django.urls import path
 
-from asmhub.monitoring import views, views_areas, views_import, views_tax, views_xlsform
+from asmhub.monitoring import (
+    views,
+    views_areas,
+    views_import,
+    views_incidents,
+    views_tax,
+    views_xlsform,
+)
 
 app_name = "monitoring"
 
@@ -15,6 +22,11 @@ urlpatterns = [
     path("areas/<slug:slug>/", views_areas.area_detail, name="area"),
     path("dashboard/", views_areas.dashboard, name="dashboard"),
     path("incidents/<int:pk>/", views_areas.incident_detail, name="incident"),
+    path("sites/<int:pk>/incidents/new/", views_incidents.incident_create, name="incident-new"),
+    path("incidents/<int:pk>/edit/", views_incidents.incident_edit, name="incident-edit"),
+    path("incidents/<int:pk>/plans/new/", views_incidents.plan_create, name="plan-new"),
+    path("plans/<int:pk>/actions/new/", views_incidents.action_create, name="action-new"),
+    path("actions/<int:pk>/edit/", views_incidents.action_edit, name="action-edit"),
     path("imports/", views_import.imports, name="imports"),
     path("imports/<int:pk>/", views_import.batch, name="import"),
     path("imports/<int:pk>/commit/", views_import.commit, name="import-commit"),

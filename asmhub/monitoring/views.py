@@ -17,20 +17,20 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from asmhub.core.crud import query_params
 from asmhub.core.exports import download
 from asmhub.monitoring import present, snapshot
 from asmhub.monitoring.access import Access, access_for, point
-from asmhub.monitoring.models import AdminUnit, ArmedActor, Indicator, Programme, Site
+from asmhub.monitoring.models import AdminUnit, ArmedActor, Indicator, Site
 from asmhub.monitoring.present import MAP_FLAGS, MapFilter
 from asmhub.monitoring.snapshot import Snapshot
 from asmhub.monitoring.tax_models import ObservedTax
+from asmhub.monitoring.templatetags.asmhub_monitoring import rounded
 from asmhub.taxonomy.models import Mineral
 
-FILTER_KEYS = ("mineral", "year", "qualification", "province", *MAP_FLAGS)
+FILTER_KEYS = ("mineral", "year", "qualification", "province", "programme", *MAP_FLAGS)
 NUMBERS = ("year", "from", "to", "province")
 EXPORTS = ("csv", "xlsx")
 HIERARCHY = ("province", "territory", "collectivite", "groupement")
@@ -104,7 +104,6 @@ def map_page(request: HttpRequest) -> HttpResponse:
     matching = present.matching_sites(snap, chosen)
     located = [s for s in matching if s.latitude is not None and s.longitude is not None]
     query = _query(params)
-    synthetic = set(Programme.objects.filter(is_synthetic=True).values_list("pk", flat=True))
     context = {
         **_choices(snap),
         "selected": {k: params.get(k, []) for k in FILTER_KEYS},
@@ -115,7 +114,8 @@ def map_page(request: HttpRequest) -> HttpResponse:
         "approximate": sum(
             1 for s in located if point(access, s.programme, s.flagged, s.latitude, s.longitude)[2]
         ),
-        "synthetic": any(s.programme in synthetic for s in snap.sites),
+        "synthetic": bool(chosen.scope and chosen.scope.synthetic),
+        "scope": chosen.scope,
         "tile_url": settings.ASMHUB_MAP_TILE_URL,
         "tile_attribution": settings.ASMHUB_MAP_TILE_ATTRIBUTION,
         "map_config": _map_config(),
@@ -183,7 +183,7 @@ def _value(value: Any) -> str:
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if isinstance(value, float):
-        return number_format(value, 2 if abs(value) < 100 else 0)
+        return rounded(value, 2 if abs(value) < 100 else 0)
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     return "—" if value is None else str(value)

@@ -4,6 +4,7 @@ corrective-action dashboard, and an incident's page (restricted)."""
 from __future__ import annotations
 
 import json
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from urllib.parse import urlencode
 
@@ -16,22 +17,36 @@ from asmhub.core.crud import query_params
 from asmhub.core.exports import download
 from asmhub.monitoring import need, services
 from asmhub.monitoring.access import access_for
-from asmhub.monitoring.models import AdminUnit, Incident, Programme, Site
+from asmhub.monitoring.models import AdminUnit, Incident, Site
 
-INDEX_COLUMNS = ["area", "parent", "score", "sites", "sites_visited", "coverage"]
+INDEX_COLUMNS = [
+    "rank",
+    "area",
+    "parent",
+    "score",
+    "score_low",
+    "score_high",
+    "sites",
+    "sites_visited",
+    "coverage",
+    "programmes",
+    "not_measured",
+]
 
 
 def _context(request: HttpRequest, choice: services.Choice, **extra: Any) -> dict[str, Any]:
     defaults = need.weights()
     return {
         "choice": choice,
-        "choice_query": urlencode(choice.params()),
+        "choice_query": urlencode(choice.params(), doseq=True),
         "levels": services.LEVEL_CHOICES,
         "resolutions": list(services.H3_RESOLUTIONS),
         "components": [
             (c, choice.weights.get(c.key, c.weight), defaults[c.key]) for c in need.components()
         ],
-        "synthetic": Programme.objects.filter(is_synthetic=True).exists(),
+        "synthetic": bool(choice.scope and choice.scope.synthetic),
+        "scope": choice.scope,
+        "unmeasured": choice.unmeasured(),
         **extra,
     }
 
@@ -42,7 +57,9 @@ def index_page(request: HttpRequest) -> HttpResponse:
     cells = [
         {
             "cell": r.cell,
-            "score": round(r.index.score, 1),
+            "score": _round(r.index.score),
+            "low": _round(r.index.low),
+            "high": _round(r.index.high),
             "sites": r.index.visited,
             "boundary": h3.cell_to_boundary(r.cell),
         }
@@ -69,17 +86,24 @@ def index_export(request: HttpRequest, fmt: str) -> HttpResponse:
     choice = services.Choice.from_params(query_params(request))
     keys = [c.key for c in need.components()]
     columns = INDEX_COLUMNS + [f"{k}_share" for k in keys] + [f"{k}_points" for k in keys]
+    programmes = ", ".join(p.slug for p in choice.scope.programmes) if choice.scope else ""
+    unmeasured = ", ".join(c.key for c in choice.unmeasured())
     rows = []
-    for row in services.index_rows(choice):
+    for position, row in enumerate(services.index_rows(choice), start=1):
         area = row.index
         rows.append(
             [
+                position if area.score is not None else None,
                 row.name,
                 row.parent,
                 _round(area.score),
+                _round(area.low),
+                _round(area.high),
                 area.sites,
                 area.visited,
-                round(area.coverage, 3),
+                _round(area.coverage, 3),
+                programmes,
+                unmeasured,
             ]
             + [_round(p.share, 3) for p in area.parts]
             + [_round(p.points) for p in area.parts]
@@ -88,7 +112,10 @@ def index_export(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 def _round(value: float | None, digits: int = 1) -> float | None:
-    return None if value is None else round(value, digits)
+    """Rounded half up (45.25 is 45.3), as the pages show it."""
+    if value is None:
+        return None
+    return float(Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-digits), ROUND_HALF_UP))
 
 
 def area_detail(request: HttpRequest, slug: str) -> HttpResponse:
@@ -99,16 +126,14 @@ def area_detail(request: HttpRequest, slug: str) -> HttpResponse:
     children: list[services.AreaRow] = []
     if unit.level < len(need.LEVELS):
         child_choice = services.Choice(
-            need.LEVELS[unit.level], choice.resolution, choice.period, choice.weights
+            need.LEVELS[unit.level], choice.resolution, choice.period, choice.weights, choice.scope
         )
         wanted = set(unit.children.values_list("pk", flat=True))
         children = [r for r in services.index_rows(child_choice) if r.index.key in wanted]
-    sites = (
-        Site.objects.filter(**{level: unit})
-        .select_related("territory")
-        .prefetch_related("minerals")
-        .order_by("name")[:200]
-    )
+    in_scope = Site.objects.filter(**{level: unit})
+    if choice.programmes is not None:
+        in_scope = in_scope.filter(programme__in=choice.programmes)
+    sites = in_scope.select_related("territory").prefetch_related("minerals").order_by("name")[:200]
     ancestors: list[AdminUnit] = []
     parent = unit.parent
     while parent is not None:

@@ -95,12 +95,23 @@ def data(db: Any) -> dict[str, Any]:
     )
     plan = CorrectivePlan.objects.create(programme=programme, title="Plan")
     plan.incidents.add(incident)
-    CorrectiveAction.objects.create(
-        plan=plan, description="Escalate", owner=make_org("ITSCI"), due_on=dt.date(2021, 1, 1)
+    action = CorrectiveAction.objects.create(
+        plan=plan,
+        description="Escalate",
+        owner=make_org("ITSCI"),
+        due_on=dt.date(2021, 1, 1),
+        evidence="SECRET-INCIDENT evidence",
     )
     writer.refresh_sites([site.pk])
     snapshot.bump()
-    return {"programme": programme, "site": site, "incident": incident, "unit": territory}
+    return {
+        "programme": programme,
+        "site": site,
+        "incident": incident,
+        "plan": plan,
+        "action": action,
+        "unit": territory,
+    }
 
 
 def _fill(pattern: URLPattern, data: dict[str, Any]) -> list[str]:
@@ -108,7 +119,13 @@ def _fill(pattern: URLPattern, data: dict[str, Any]) -> list[str]:
     if not names:
         return [reverse(f"monitoring:{pattern.name}")]
     if names == ["pk"]:
-        pk = data["incident"].pk if pattern.name == "incident" else data["site"].pk
+        pk = {
+            "incident": data["incident"].pk,
+            "incident-edit": data["incident"].pk,
+            "plan-new": data["incident"].pk,
+            "action-new": data["plan"].pk,
+            "action-edit": data["action"].pk,
+        }.get(pattern.name or "", data["site"].pk)
         return [reverse(f"monitoring:{pattern.name}", args=[pk])]
     if names == ["slug"]:
         return [reverse(f"monitoring:{pattern.name}", args=[data["unit"].slug])]

@@ -14,9 +14,15 @@ ARMED, MERCURY, CHILD = BITS["armed_interference"], BITS["mercury"], BITS["child
 WEIGHTS = {c.key: 0.0 for c in need.components()} | {"armed_interference": 3.0, "mercury": 1.0}
 
 
-def site(pk: int, territory: int, visits: list[tuple[str, int, int]], **extra: object) -> SiteEntry:
+def site(
+    pk: int,
+    territory: int,
+    visits: list[tuple[str, int, int]],
+    programme: int = 1,
+    **extra: object,
+) -> SiteEntry:
     entry = SiteEntry(
-        pk, 1, f"site {pk}", f"p{pk}", -1.0, 28.0, 10, territory, None, None, "", False
+        pk, programme, f"site {pk}", f"p{pk}", -1.0, 28.0, 10, territory, None, None, "", False
     )
     for day, known, present in visits:
         entry.dates.append(dt.date.fromisoformat(day).toordinal())
@@ -61,7 +67,7 @@ def test_weighted_shares_over_the_components_with_data() -> None:
 
 
 def test_a_component_without_data_leaves_the_score_and_lowers_the_coverage() -> None:
-    snap = snapshot_of(site(1, 7, [("2020-05-01", ARMED, ARMED)]))
+    snap = snapshot_of(site(1, 7, [("2019-01-01", ARMED, 0), ("2020-05-01", ARMED, ARMED)]))
     area = need.compute(snap, "territory", chosen=WEIGHTS)[0]
     assert part(area, "mercury").share is None and part(area, "mercury").points is None
     assert area.score == pytest.approx(100.0)  # only armed interference counts
@@ -114,6 +120,7 @@ def test_open_corrective_actions_count_every_visited_site() -> None:
         site(3, 7, [("2020-01-01", 0, 0)]),
         site(4, 7, []),  # never visited: not counted
     )
+    snap.incident_programmes = frozenset({1})  # the programme records incidents
     area = need.compute(snap, "territory", chosen=weights)[0]
     found = part(area, "open_corrective_actions")
     assert (found.known, found.present) == (3, 2)
@@ -166,6 +173,10 @@ def test_a_component_recorded_at_too_few_sites_is_shown_but_not_counted() -> Non
     accidents = BITS["accidents"]
     weights = {k: 0.0 for k in WEIGHTS} | {"armed_interference": 1.0, "accidents": 1.0}
     sites = [site(i, 7, [("2020-01-01", ARMED, 0)]) for i in range(1, 10)]
+    # earlier visits show that the programme records both values of both components
+    sites[0].dates.insert(0, dt.date(2019, 1, 1).toordinal())
+    sites[0].known.insert(0, ARMED | accidents)
+    sites[0].present.insert(0, ARMED)
     sites.append(site(10, 7, [("2020-01-01", ARMED | accidents, accidents)]))
     area = need.compute(snapshot_of(*sites), "territory", chosen=weights)[0]
     found = part(area, "accidents")
@@ -173,3 +184,74 @@ def test_a_component_recorded_at_too_few_sites_is_shown_but_not_counted() -> Non
     assert not found.counted and found.points is None  # 1 of 10 sites: below a fifth
     assert area.score == 0.0 and area.coverage == pytest.approx(0.5)
     assert area.issues() == []
+
+
+NO_SERVICE = BITS["no_state_service"]
+
+
+def test_an_area_with_no_observation_has_no_score_and_sorts_last() -> None:
+    snap = snapshot_of(
+        site(1, 7, [("2020-01-01", ARMED, ARMED)]),
+        site(2, 7, [("2020-01-01", ARMED, 0)]),
+        site(3, 8, [("2020-01-01", 0, 0)]),  # visited, nothing recorded
+        site(4, 8, [("2020-01-01", 0, 0)], open_actions=0),
+    )
+    areas = need.compute(snap, "territory")  # default weights: open actions weigh too
+    empty = by_key(areas)[8]
+    assert (empty.visited, empty.score, empty.low, empty.high) == (2, None, None, None)
+    assert part(empty, "open_corrective_actions").known == 0  # no incident recorded anywhere
+    assert [a.key for a in areas] == [7, 8]
+
+
+def test_a_component_recorded_only_one_way_is_not_measured() -> None:
+    # Programme 1 lists the state services it saw, never that none was there: "no state
+    # service" is always known and never seen. Programme 2 records both.
+    one_way = [site(i, 7, [("2020-01-01", ARMED | NO_SERVICE, ARMED)]) for i in (1, 2)]
+    one_way.append(site(3, 7, [("2020-01-01", ARMED | NO_SERVICE, 0)]))
+    both = [
+        site(4, 8, [("2020-01-01", ARMED | NO_SERVICE, NO_SERVICE)], programme=2),
+        site(5, 8, [("2020-01-01", ARMED | NO_SERVICE, ARMED)], programme=2),
+    ]
+    snap = snapshot_of(*one_way, *both)
+    weights = WEIGHTS | {"no_state_service": 1.0}
+    areas = by_key(need.compute(snap, "territory", chosen=weights))
+    unused = part(areas[7], "no_state_service")
+    assert (unused.measured, unused.known, unused.share, unused.points) == (False, 0, None, None)
+    assert areas[7].score == pytest.approx(100 * 2 / 3)  # armed only, not pulled down
+    assert part(areas[8], "no_state_service").measured
+    assert part(areas[8], "no_state_service").share == pytest.approx(0.5)
+    assert "no_state_service" in [c.key for c in need.unmeasured(snap, frozenset({1}))]
+    assert "armed_interference" not in [c.key for c in need.unmeasured(snap, frozenset({1}))]
+    assert "no_state_service" not in [c.key for c in need.unmeasured(snap)]
+
+
+def test_every_score_has_an_interval_and_small_samples_do_not_rank_first() -> None:
+    few = [site(i, 7, [("2020-01-01", ARMED, ARMED)]) for i in range(1, 4)]  # 3 of 3
+    many = [
+        site(i, 8, [("2020-01-01", ARMED, ARMED if i % 10 < 8 else 0)]) for i in range(10, 110)
+    ]  # 80 of 100
+    areas = need.compute(snapshot_of(*few, *many), "territory", chosen=WEIGHTS)
+    small, large = by_key(areas)[7], by_key(areas)[8]
+    assert small.score == pytest.approx(100.0) and large.score == pytest.approx(80.0)
+    assert small.low is not None and large.low is not None
+    assert small.low < small.score <= small.high  # type: ignore[operator]
+    assert large.low < large.score < large.high  # type: ignore[operator]
+    assert small.high - small.low > large.high - large.low  # type: ignore[operator]
+    assert [a.key for a in areas] == [8, 7]  # ranked by the lower bound
+    # Wilson's interval of 3 of 3 at 95 %: 0.438 to 1
+    assert need.wilson(3, 3) == (pytest.approx(0.4385, abs=1e-3), pytest.approx(1.0))
+    low, high = need.wilson(80, 100)
+    assert (low, high) == (pytest.approx(0.7112, abs=1e-3), pytest.approx(0.8666, abs=1e-3))
+
+
+def test_the_interval_is_the_weighted_mean_of_the_components_bounds() -> None:
+    both = ARMED | MERCURY
+    snap = snapshot_of(
+        site(1, 7, [("2020-01-01", both, ARMED)]),
+        site(2, 7, [("2020-01-01", both, MERCURY)]),
+        site(3, 7, [("2020-01-01", both, 0)]),
+    )
+    area = need.compute(snap, "territory", chosen=WEIGHTS)[0]
+    armed, mercury = need.wilson(1, 3), need.wilson(1, 3)
+    assert area.low == pytest.approx(100 * (3 * armed[0] + mercury[0]) / 4)
+    assert area.high == pytest.approx(100 * (3 * armed[1] + mercury[1]) / 4)

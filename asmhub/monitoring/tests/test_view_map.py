@@ -85,7 +85,10 @@ def test_synthetic_data_carry_a_banner(monitoring: dict[str, Any], client: Clien
     )
     make_site(demo, "demo1", "Demo site", ["gold"], latitude=-2.0, longitude=28.0)
     snapshot.bump()
-    assert "Synthetic demo data" in text(client.get(MAP))
+    # by default the synthetic programme is left out beside real data, and the page says so
+    page = text(client.get(MAP))
+    assert "Synthetic demo data" not in page and "left out by default (synthetic)" in page
+    assert "Synthetic demo data" in text(client.get(MAP, {"programme": demo.slug}))
 
 
 def test_the_tile_server_is_allowed_by_the_csp(monitoring: dict[str, Any], client: Client) -> None:
