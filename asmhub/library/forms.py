@@ -79,4 +79,5 @@ class ResourceForm(ContributionForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.only_visible("publishers")
         self.fields["language"].help_text = _("Two-letter code: en, fr, es, pt, sw...")

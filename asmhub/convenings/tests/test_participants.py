@@ -217,9 +217,10 @@ def test_a_new_person_with_the_default_consent_stays_out_of_the_directory(
 ) -> None:
     client = login(editor)
     add = client.get(reverse("convenings:participant-add", args=[convening.slug]))
-    default = add.context["form"].initial.get("listing") or Participant._meta.get_field(
-        "listing"
-    ).get_default()
+    default = (
+        add.context["form"].initial.get("listing")
+        or Participant._meta.get_field("listing").get_default()
+    )
     assert default == Participant.Listing.ORGANIZATION
     _add_new_person(client, convening, "Rani Parker", listing=default)
     assert _in_directory("Rani Parker") == dict.fromkeys(
