@@ -277,8 +277,8 @@ LOGGING = {
     "loggers": {"axes": {"level": "WARNING"}},
 }
 
-# Uploaded files are served by the web process only on a filesystem store without a proxy in front.
-ASMHUB_SERVE_MEDIA = env_bool("ASMHUB_SERVE_MEDIA", _storage == "filesystem")
+# Uploaded files are served only through the views of the records that hold them, which
+# check who may see the record (library: /library/<slug>/file/), never from MEDIA_URL.
 CSRF_FAILURE_VIEW = "asmhub.core.views.csrf_failure"
 
 # The public address of the site, for links that leave it: calendar feeds and e-mails.
