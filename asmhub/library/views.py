@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.storage import FileSystemStorage
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -67,7 +68,7 @@ def resource_detail(request: HttpRequest, slug: str) -> HttpResponse:
 INLINE_FORMATS = {"pdf", "text"}
 
 
-def resource_file(request: HttpRequest, slug: str) -> HttpResponse:
+def resource_file(request: HttpRequest, slug: str) -> HttpResponseBase:
     """The resource's uploaded file, to whoever may see the resource (a draft's file is
     404 for others, as its page is). Files on disk are streamed by the web process;
     on S3-compatible storage the answer is a redirect to a short-lived signed address."""
