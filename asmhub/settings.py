@@ -68,6 +68,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "asmhub.core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -224,6 +225,29 @@ SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Browser features the pages may use (Permissions-Policy header): no page asks for the
+# camera, microphone, location (the monitoring map draws stored coordinates), payment or
+# devices; full screen stays allowed for the site itself (the PDF viewer, the map).
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    "accelerometer": [],
+    "autoplay": [],
+    "bluetooth": [],
+    "camera": [],
+    "display-capture": [],
+    "fullscreen": ["self"],
+    "geolocation": [],
+    "gyroscope": [],
+    "hid": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "publickey-credentials-get": [],
+    "screen-wake-lock": [],
+    "serial": [],
+    "usb": [],
+    "xr-spatial-tracking": [],
+}
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -253,8 +277,8 @@ LOGGING = {
     "loggers": {"axes": {"level": "WARNING"}},
 }
 
-# Uploaded files are served by the web process only on a filesystem store without a proxy in front.
-ASMHUB_SERVE_MEDIA = env_bool("ASMHUB_SERVE_MEDIA", _storage == "filesystem")
+# Uploaded files are served only through the views of the records that hold them, which
+# check who may see the record (library: /library/<slug>/file/), never from MEDIA_URL.
 CSRF_FAILURE_VIEW = "asmhub.core.views.csrf_failure"
 
 # The public address of the site, for links that leave it: calendar feeds and e-mails.

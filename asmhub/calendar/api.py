@@ -11,6 +11,7 @@ from asmhub.accounts.auth import PUBLIC, SIGNED_IN
 from asmhub.calendar import services
 from asmhub.calendar.models import Event
 from asmhub.calendar.schemas import EntryOut, EntryQuery, EventFilters, EventIn, EventOut
+from asmhub.core import permissions
 from asmhub.core.api_schemas import answers, contribute, filter_params
 from asmhub.core.crud import get_visible
 from asmhub.core.pagination import Pagination
@@ -54,7 +55,8 @@ def list_entries(request: HttpRequest, query: Query[EntryQuery]) -> Any:
     return services.entries_for(request.user, params, query.start, end)
 
 
-def _resolve(payload: EventIn) -> tuple[dict[str, Any], dict[str, list[Any]]]:
+def _resolve(user: Any, payload: EventIn) -> tuple[dict[str, Any], dict[str, list[Any]]]:
+    """Slugs to records; an organizer or parent the user may not see is unknown."""
     lookup = Lookup()
     data = payload.dict()
     start, end, all_day = services.local_span(
@@ -70,11 +72,15 @@ def _resolve(payload: EventIn) -> tuple[dict[str, Any], dict[str, list[Any]]]:
     organizer = data.pop("organizer")
     data["organizer"] = None
     if organizer:
-        data["organizer"] = Organization.objects.filter(slug=organizer).first()
+        data["organizer"] = permissions.find_visible(
+            user, Organization.objects.all(), slug=organizer
+        )
         if data["organizer"] is None:
             raise ValueError(f"organizer: unknown organization {organizer!r}")
     parent = data.pop("parent")
-    data["parent"] = Event.objects.filter(slug=parent).first() if parent else None
+    data["parent"] = (
+        permissions.find_visible(user, Event.objects.all(), slug=parent) if parent else None
+    )
     if parent and data["parent"] is None:
         raise ValueError(f"parent: unknown event {parent!r}")
     relations: dict[str, list[Any]] = {}
@@ -90,4 +96,4 @@ def _resolve(payload: EventIn) -> tuple[dict[str, Any], dict[str, list[Any]]]:
     summary="Add an event (a draft until an editor publishes it)",
 )
 def create_event(request: HttpRequest, payload: EventIn) -> Any:
-    return contribute(request.user, Event(), lambda: _resolve(payload))
+    return contribute(request.user, Event(), lambda: _resolve(request.user, payload))

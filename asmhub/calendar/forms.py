@@ -84,6 +84,7 @@ class EventForm(ContributionForm):
         organizer.queryset = Organization.objects.order_by("name")
         parent: Any = self.fields["parent"]
         parent.queryset = Event.objects.filter(parent__isnull=True).exclude(pk=event.pk)
+        self.only_visible("organizer", "parent")
         if event.pk:
             self.initial.update(
                 {

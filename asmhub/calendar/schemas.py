@@ -8,6 +8,7 @@ from ninja import Field, Schema
 
 from asmhub.calendar.models import Event
 from asmhub.calendar.services import Entry
+from asmhub.core import permissions
 from asmhub.core.api_schemas import Ref, ref
 
 
@@ -55,12 +56,14 @@ class EventOut(Schema):
     ics: str
 
     @staticmethod
-    def resolve_organizer(obj: Event) -> dict[str, str] | None:
-        return ref(obj.organizer) if obj.organizer else None
+    def resolve_organizer(obj: Event, context: Any) -> dict[str, str] | None:
+        organizer = permissions.if_visible(context["request"].user, obj.organizer)
+        return ref(organizer) if organizer else None
 
     @staticmethod
-    def resolve_parent(obj: Event) -> str | None:
-        return obj.parent.slug if obj.parent else None
+    def resolve_parent(obj: Event, context: Any) -> str | None:
+        parent = permissions.if_visible(context["request"].user, obj.parent)
+        return parent.slug if parent else None
 
     @staticmethod
     def resolve_countries(obj: Event) -> list[dict[str, str]]:
@@ -71,8 +74,9 @@ class EventOut(Schema):
         return [ref(i) for i in obj.lever_issues.all()]
 
     @staticmethod
-    def resolve_contact(obj: Event) -> dict[str, str] | None:
-        return ref(obj.contact) if obj.contact else None
+    def resolve_contact(obj: Event, context: Any) -> dict[str, str] | None:
+        contact = permissions.if_visible(context["request"].user, obj.contact)
+        return ref(contact) if contact else None
 
     @staticmethod
     def resolve_url(obj: Event) -> str:

@@ -184,7 +184,7 @@ def event_create(request: HttpRequest) -> HttpResponse:
     event = Event()
     parent = request.GET.get("parent")
     if parent:
-        event.parent = Event.objects.filter(slug=parent).first()
+        event.parent = permissions.find_visible(request.user, Event.objects.all(), slug=parent)
     return edit_contribution(request, event, EventForm, "calendar/form.html")
 
 

@@ -167,7 +167,10 @@ class ParticipantForm(ConveningPartForm):
         label=_("…or a person not yet in the directory"),
         max_length=200,
         required=False,
-        help_text=_("Their name; they are added to the directory as your organization's draft."),
+        help_text=_(
+            "Their name; they are added to the directory for your organization, public "
+            "only while they agree to be listed by name."
+        ),
     )
 
     class Meta:
@@ -189,7 +192,15 @@ class ParticipantForm(ConveningPartForm):
         self.user = user
         if not self.instance.pk:
             self.initial["roles"] = self.initial.get("roles") or [Role.PARTICIPANT]
-        limit(self, "person", Person.objects.filter(status="published").order_by("name"))
+        # Published people, and the participant's own person even while it is a draft
+        # (a person made for a participant who is not listed stays out of the directory).
+        limit(
+            self,
+            "person",
+            Person.objects.filter(
+                Q(status="published") | Q(pk=self.instance.person_id or 0)
+            ).order_by("name"),
+        )
         limit(self, "organization", organizations_for(user))
         self.fields["share_contact"].help_text = _(
             "Only with the participant's consent: other participants then see their e-mail "

@@ -176,6 +176,9 @@ class Participant(models.Model):
         _("shares contact details with other participants"), default=False
     )
     consent_recorded_at = models.DateTimeField(_("consent recorded"), null=True, blank=True)
+    # The directory person was made for this participation, so its listing consent
+    # decides whether that person is public in the directory.
+    made_person = models.BooleanField(default=False, editable=False)
     token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     attended = models.BooleanField(_("attended"), default=False)
 

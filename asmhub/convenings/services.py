@@ -30,8 +30,9 @@ from asmhub.convenings.models import (
     Statement,
     WhiteboardItem,
 )
+from asmhub.core import permissions
 from asmhub.core.actions import Action, SaveContribution, _plain
-from asmhub.core.models import AuditEntry
+from asmhub.core.models import AuditEntry, Status
 from asmhub.directory.models import ConsentRecord, Person
 from asmhub.directory.services import record_consent
 
@@ -82,10 +83,39 @@ class SaveRecord(Action[Any]):
         return changes
 
 
+class _ParticipantPerson(SaveContribution[Person]):
+    """A person made in the directory for a participant: public only if the participant
+    agreed to be listed by name, and then only when an editor records it (others' new
+    people wait as drafts of their organization, as any contribution does)."""
+
+    def __init__(self, user: Any, name: str, listed: bool) -> None:
+        super().__init__(user, Person(), {"name": name})
+        self.listed = listed
+
+    def apply(self) -> dict[str, Any]:
+        changes = super().apply()
+        status = person_status(self.user, self.instance, self.listed)
+        if status != self.instance.status:
+            self.instance.status = status
+            self.instance.save(update_fields=["status", "updated_at"])
+            changes["status"] = {"from": None, "to": status}
+        return changes
+
+
+def person_status(user: Any, person: Person, listed: bool) -> str:
+    """The directory status of a person made for a participation, given its consent."""
+    if not listed:
+        return Status.DRAFT
+    if person.status == Status.PUBLISHED or permissions.is_editor(user):
+        return Status.PUBLISHED
+    return person.status
+
+
 class SaveParticipant(SaveRecord):
-    """A participant. A name not yet in the directory becomes a draft person of the
-    organizer's organization; a change of consent (listing, sharing contact details) is
-    timestamped, compared with what was stored."""
+    """A participant. A name not yet in the directory becomes a person of the organizer's
+    organization, public in the directory only while the participant consents to be
+    listed by name; a change of consent (listing, sharing contact details) is
+    timestamped, compared with what was stored, and carried to that person."""
 
     CONSENT = ("listing", "share_contact")
 
@@ -102,9 +132,14 @@ class SaveParticipant(SaveRecord):
         self.new_person = new_person.strip()
 
     def apply(self) -> dict[str, Any]:
+        listing = self.values.get("listing", self.instance.listing)
+        listed = listing == Participant.Listing.NAME
         if self.new_person:
-            person = SaveContribution(self.user, Person(), {"name": self.new_person}).execute()
+            person = _ParticipantPerson(self.user, self.new_person, listed).execute()
             self.values["person"] = person
+            self.values["made_person"] = True
+        elif "person" in self.values and self.values["person"] != self.instance.person:
+            self.values["made_person"] = False
         changed = [
             name
             for name in self.CONSENT
@@ -115,6 +150,16 @@ class SaveParticipant(SaveRecord):
             self.values["consent_recorded_at"] = timezone.now()
         changes = super().apply()
         self._record_consents(changed)
+        person = self.instance.person
+        if self.instance.made_person and person is not None and not self.new_person:
+            status = person_status(self.user, person, listed)
+            if status != person.status:
+                old = person.status
+                person.status = status
+                person.save(update_fields=["status", "updated_at"])
+                AuditEntry.record(
+                    self.user, f"status:{status}", person, {"status": {"from": old, "to": status}}
+                )
         return changes
 
     def _record_consents(self, changed: list[str]) -> None:

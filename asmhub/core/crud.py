@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db import transaction
@@ -61,6 +62,35 @@ class ContributionForm(forms.ModelForm):
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
+        self._kept: dict[str, list[Any]] = {}
+
+    def only_visible(self, *names: str) -> None:
+        """Offer in these choice fields only the records the user may see, so that a draft
+        of another organization is neither listed nor accepted. Links the record already
+        has to records the user may not see are kept as they are, unnamed: a single choice
+        is then left out of the form, a multiple choice keeps them when it is saved."""
+        user = self.user if self.user is not None else AnonymousUser()
+        for name in names:
+            field: Any = self.fields.get(name)
+            if field is None:
+                continue
+            field.queryset = permissions.visible(user, field.queryset)
+            if self.instance.pk is None:
+                continue
+            if isinstance(field, forms.ModelMultipleChoiceField):
+                current = getattr(self.instance, name).all()
+                self._kept[name] = list(current.exclude(pk__in=field.queryset.values("pk")))
+            else:
+                linked = getattr(self.instance, name, None)
+                if linked is not None and not permissions.can_view(user, linked):
+                    del self.fields[name]
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}
+        for name, kept in self._kept.items():
+            if name in data and kept:
+                data[name] = [*data[name], *kept]
+        return data
 
     def model_fields(self) -> set[str]:
         model: type[Model] = self._meta.model

@@ -1,14 +1,19 @@
-"""Refuse request parameters that no database can store.
+"""Request and response checks that every page and API answer shares.
 
 PostgreSQL text cannot hold NUL (U+0000) characters; a parameter carrying one would
 fail deep inside a query. It is refused at the door instead: 422 with the parameter
 named for the API, 400 for pages.
+
+Every response says which browser features its pages may use (``Permissions-Policy``,
+from ``settings.PERMISSIONS_POLICY``): none of the pages asks for the camera, the
+microphone, the visitor's location, payment or devices, so those are denied.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 
 
@@ -33,3 +38,20 @@ class RejectNulCharactersMiddleware:
         if request.path.startswith("/api/"):
             return JsonResponse({"detail": message}, status=422)
         return HttpResponseBadRequest(message)
+
+
+def permissions_policy(policy: dict[str, list[str]]) -> str:
+    """The header value of ``{feature: [allowlist]}``: ``camera=(), fullscreen=(self)``."""
+    return ", ".join(f"{feature}=({' '.join(allow)})" for feature, allow in policy.items())
+
+
+class PermissionsPolicyMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.header = permissions_policy(settings.PERMISSIONS_POLICY)
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if self.header:
+            response.headers.setdefault("Permissions-Policy", self.header)
+        return response

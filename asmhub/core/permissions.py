@@ -57,6 +57,23 @@ def can_view(user: Any, obj: Any) -> bool:
     return getattr(obj, "status", Status.PUBLISHED) == Status.PUBLISHED or can_change(user, obj)
 
 
+def if_visible(user: Any, obj: M | None) -> M | None:
+    """``obj`` when ``user`` may see it, else None: what a published record names of a
+    draft (its parent, its organizer) is shown only to those who may see that draft."""
+    if obj is None or not can_view(user, obj):
+        return None
+    return obj
+
+
+def find_visible(user: Any, queryset: QuerySet[M], **lookup: Any) -> M | None:
+    """The record of ``queryset`` matching ``lookup`` if ``user`` may see it, else None.
+
+    References given by slug (a parent, an organizer, a proposer) are resolved through
+    this, so that a record the user may not see answers as one that does not exist.
+    """
+    return visible(user, queryset).filter(**lookup).first()
+
+
 def visible(user: Any, queryset: QuerySet[M]) -> QuerySet[M]:
     """The records of ``queryset`` that ``user`` may see."""
     if is_editor(user):

@@ -68,8 +68,9 @@ class OrganizationOut(Schema):
         return [ref(i) for i in obj.lever_issues.all()]
 
     @staticmethod
-    def resolve_parent(obj: Organization) -> str | None:
-        return obj.parent.slug if obj.parent else None
+    def resolve_parent(obj: Organization, context: Any) -> str | None:
+        parent = permissions.if_visible(context["request"].user, obj.parent)
+        return parent.slug if parent else None
 
     @staticmethod
     def resolve_networks(obj: Organization) -> list[dict[str, Any]]:
@@ -224,8 +225,10 @@ def get_organization(request: HttpRequest, slug: str) -> Any:
     return _visible_org(request, slug)
 
 
-def _resolve(payload: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Turn slugs and codes into records; unknown ones raise ValueError naming the field."""
+def _resolve(user: Any, payload: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Turn slugs and codes into records; unknown ones raise ValueError naming the field.
+
+    A parent the user may not see (a draft of another organization) is unknown too."""
     plain: dict[str, Any] = {}
     relations: dict[str, Any] = {}
     for key, value in payload.items():
@@ -239,7 +242,7 @@ def _resolve(payload: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
             if value and key == "hq_country":
                 target = Country.objects.filter(code=value.upper()).first()
             elif value:
-                target = Organization.objects.filter(slug=value).first()
+                target = permissions.find_visible(user, Organization.objects.all(), slug=value)
             if value and target is None:
                 raise ValueError(f"{key}: unknown value {value!r}")
             plain[key] = target
@@ -261,7 +264,7 @@ def _resolve(payload: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
 
 
 def _save(request: HttpRequest, org: Organization, payload: dict[str, Any]) -> Any:
-    return contribute(request.user, org, lambda: _resolve(payload))
+    return contribute(request.user, org, lambda: _resolve(request.user, payload))
 
 
 @router.post(

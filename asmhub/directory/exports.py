@@ -43,8 +43,12 @@ CONTACT_COLUMNS = ["email", "phone"]
 
 
 def organization_rows(
-    organizations: QuerySet[Organization],
+    user: Any, organizations: QuerySet[Organization]
 ) -> tuple[list[str], Iterable[list[str]]]:
+    def parent(org: Organization) -> str:
+        parent = permissions.if_visible(user, org.parent)
+        return parent.slug if parent else ""
+
     def rows() -> Iterable[list[str]]:
         for org in organizations.prefetch_related(
             "countries", "lever_issues", "memberships__network"
@@ -58,7 +62,7 @@ def organization_rows(
                 "; ".join(c.code for c in org.countries.all()),
                 org.website,
                 "; ".join(i.slug for i in org.lever_issues.all()),
-                org.parent.slug if org.parent else "",
+                parent(org),
                 "; ".join(m.network.slug for m in org.memberships.all()),
                 org.description,
             ]

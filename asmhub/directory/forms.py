@@ -36,6 +36,8 @@ class OrganizationForm(ContributionForm):
         if self.instance.pk:
             parents = parents.exclude(pk=self.instance.pk)
         self.fields["parent"].queryset = parents  # type: ignore[attr-defined]
+        # A draft of another organization is neither offered nor accepted as the parent.
+        self.only_visible("parent")
 
     def clean_name(self) -> str:
         name: str = self.cleaned_data["name"].strip()
@@ -76,6 +78,7 @@ class PersonForm(ContributionForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.only_visible("organization")
         person: Person = self.instance
         if person.pk:
             affiliation = person.primary_affiliation

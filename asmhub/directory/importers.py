@@ -133,7 +133,14 @@ class _Checker:
 
 def _check_organizations(checker: _Checker) -> list[tuple[int, dict[str, Any]]]:
     refs = checker.refs
-    in_file = {_slug_for(row): row for _, row in checker.table.rows}
+    # A parent may be named by the slug, name or acronym of another row, as the writer
+    # finds it.
+    in_file = {
+        key.strip().lower()
+        for _, row in checker.table.rows
+        for key in (_slug_for(row), row.get("name", ""), row.get("acronym", ""))
+        if key.strip()
+    }
     parsed = []
     for number, row in checker.table.rows:
         values: dict[str, Any] = {"name": checker.required(number, row, "name")}
@@ -160,13 +167,52 @@ def _check_organizations(checker: _Checker) -> list[tuple[int, dict[str, Any]]]:
         values["description"] = row.get("description", "").strip()
         parent = row.get("parent", "").strip()
         values["parent"] = parent
-        if parent and refs.organization(parent) is None and slugify(parent) not in in_file:
+        known = refs.organization(parent) is not None
+        if parent and not known and not ({parent.lower(), slugify(parent)} & in_file):
             checker.issue(
                 number, "parent", parent, "no such organization in the directory or this file"
             )
         parsed.append((number, values))
     checker.duplicate_slugs(parsed)
+    _check_parent_loops(checker, parsed)
     return parsed
+
+
+def _check_parent_loops(checker: _Checker, parsed: list[tuple[int, dict[str, Any]]]) -> None:
+    """Refuse rows whose parent, as the directory would be after the import, leads back to
+    the row's own organization (A part of B part of A, or A part of itself)."""
+    in_file: dict[str, str] = {}
+    for _, values in parsed:
+        for key in (values["slug"], values["name"].lower(), values["acronym"].lower()):
+            if key:
+                in_file.setdefault(key, values["slug"])
+    parents: dict[str, str] = {
+        slug: parent
+        for slug, parent in Organization.objects.filter(parent__isnull=False).values_list(
+            "slug", "parent__slug"
+        )
+    }
+    for _, values in parsed:
+        text = values["parent"].strip().lower()
+        if not text:
+            parents.pop(values["slug"], None)
+            continue
+        known = checker.refs.organization(text)
+        target = in_file.get(text) or (known.slug if known else None) or slugify(text)
+        parents[values["slug"]] = target
+    for number, values in parsed:
+        chain = [values["slug"]]
+        step = parents.get(values["slug"])
+        while step is not None and step not in chain:
+            chain.append(step)
+            step = parents.get(step)
+        if step == values["slug"]:
+            checker.issue(
+                number,
+                "parent",
+                values["parent"],
+                "makes a loop of parents: " + " → ".join([*chain, step]),
+            )
 
 
 def _check_people(checker: _Checker) -> list[tuple[int, dict[str, Any]]]:

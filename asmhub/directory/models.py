@@ -8,6 +8,7 @@ public page, public API schema or export reads; only
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -57,6 +58,12 @@ class Organization(Slugged, Contribution):
     class Meta:
         ordering = ["name"]
         verbose_name = _("organization")
+
+    def clean(self) -> None:
+        super().clean()
+        loop = parent_loop(self, self.parent)
+        if loop:
+            raise ValidationError({"parent": loop})
 
     def __str__(self) -> str:
         return f"{self.name} ({self.acronym})" if self.acronym else self.name
@@ -240,3 +247,21 @@ class ConsentRecord(models.Model):
     def __str__(self) -> str:
         state = "agreed to" if self.granted else "withdrew from"
         return f"{state} {self.purpose} {self.scope}".strip()
+def parent_loop(org: Organization, parent: Organization | None) -> str:
+    """Why ``parent`` cannot be ``org``'s parent (it is ``org``, or ``org`` is among its
+    own parents), or "" when it can."""
+    if parent is None:
+        return ""
+    if parent is org or (org.pk is not None and parent.pk == org.pk):
+        return str(_("An organization cannot be its own parent."))
+    seen: set[int] = set()
+    ancestor: Organization | None = parent
+    while ancestor is not None and ancestor.pk not in seen:
+        seen.add(ancestor.pk)
+        if org.pk is not None and ancestor.parent_id == org.pk:
+            return str(
+                _("%(parent)s is already part of %(name)s: it cannot also be its parent.")
+                % {"parent": parent.name, "name": org.name}
+            )
+        ancestor = ancestor.parent
+    return ""

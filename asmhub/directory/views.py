@@ -187,7 +187,7 @@ def person_status(request: HttpRequest, slug: str) -> HttpResponse:
 def _export(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
     if kind == "organizations":
         found, _ = search.organizations_for(request.user, query_params(request))
-        columns, rows = exports.organization_rows(found)
+        columns, rows = exports.organization_rows(request.user, found)
     else:
         people, _ = search.people_for(request.user, query_params(request))
         columns, rows = exports.people_rows(request.user, people)

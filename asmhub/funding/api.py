@@ -152,12 +152,13 @@ def get_concept(request: HttpRequest, slug: str) -> Any:
     return _visible(request, Concept.objects.all(), slug=slug)
 
 
-def _resolve_concept(payload: ConceptIn) -> tuple[dict[str, Any], dict[str, list[Any]]]:
+def _resolve_concept(user: Any, payload: ConceptIn) -> tuple[dict[str, Any], dict[str, list[Any]]]:
     lookup = Lookup()
     data = payload.dict()
     relations: dict[str, list[Any]] = {}
     finders = {
-        "proposers": lookup.organization,
+        # A proposer the user may not see (another organization's draft) is unknown.
+        "proposers": lambda v: permissions.if_visible(user, lookup.organization(v)),
         "countries": lookup.country,
         "minerals": lookup.mineral,
         "lever_issues": lookup.issue,
@@ -175,7 +176,7 @@ def _resolve_concept(payload: ConceptIn) -> tuple[dict[str, Any], dict[str, list
     summary="Describe a need as a concept (a draft until an editor publishes it)",
 )
 def create_concept(request: HttpRequest, payload: ConceptIn) -> Any:
-    return contribute(request.user, Concept(), lambda: _resolve_concept(payload))
+    return contribute(request.user, Concept(), lambda: _resolve_concept(request.user, payload))
 
 
 @router.get(

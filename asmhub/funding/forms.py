@@ -106,6 +106,7 @@ class OpportunityForm(ContributionForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["donor"].queryset = Organization.objects.order_by("name")  # type: ignore[attr-defined]
+        self.only_visible("donor")
 
 
 class ConceptForm(ContributionForm):

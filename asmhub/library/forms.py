@@ -3,13 +3,17 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.auth.models import AnonymousUser
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from asmhub.core import permissions
 from asmhub.core.crud import ContributionForm
-from asmhub.lib.extract import DEFAULT_MAX_BYTES, SUPPORTED
+from asmhub.core.filelimits import zip_limits
+from asmhub.lib.extract import DEFAULT_MAX_BYTES, SUPPORTED, Extracted, ExtractionError, extract
 from asmhub.library.models import Resource
+from asmhub.library.services import content_hash
 
 
 class ResourceForm(ContributionForm):
@@ -72,6 +76,29 @@ class ResourceForm(ContributionForm):
             )
         if upload.size == 0:
             raise forms.ValidationError(_("%(name)s is empty.") % {"name": name})
+        # The file is read now, as `asmhub ingest` reads it, so that a file that cannot be
+        # read is refused here with its reason and nothing is written.
+        data = upload.read()
+        upload.seek(0)
+        digest = content_hash(data)
+        duplicate = Resource.objects.filter(content_hash=digest).exclude(pk=self.instance.pk)
+        if duplicate.exists():
+            seen = permissions.find_visible(
+                self.user if self.user is not None else AnonymousUser(), duplicate
+            )
+            if seen is None:
+                raise forms.ValidationError(
+                    _("%(name)s: this file is already in the library.") % {"name": name}
+                )
+            raise forms.ValidationError(
+                _("%(name)s: this file is already in the library as “%(title)s”.")
+                % {"name": name, "title": seen.title}
+            )
+        try:
+            self.extracted: Extracted | None = extract(name, data, zip_limits=zip_limits())
+        except ExtractionError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        self.upload_data = data
         return upload
 
     def model_fields(self) -> set[str]:
@@ -79,4 +106,5 @@ class ResourceForm(ContributionForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.only_visible("publishers")
         self.fields["language"].help_text = _("Two-letter code: en, fr, es, pt, sw...")

@@ -14,7 +14,7 @@ from django.db import transaction
 
 from asmhub.core.filelimits import zip_limits
 from asmhub.core.models import AuditEntry, Status
-from asmhub.lib.extract import SUPPORTED, ExtractionError, extract
+from asmhub.lib.extract import SUPPORTED, Extracted, ExtractionError, extract
 from asmhub.lib.passages import split_passages
 from asmhub.library.metadata import ResourceMetadata, apply_metadata
 from asmhub.library.models import (
@@ -76,9 +76,12 @@ def reindex_resource(resource: Resource) -> int:
     return len(documents)
 
 
-def _store_text(resource: Resource, name: str, data: bytes) -> int:
-    """Extract, split and store the passages of ``data``; return the page count."""
-    extracted = extract(name, data, zip_limits=zip_limits())
+def _store_text(
+    resource: Resource, name: str, data: bytes, extracted: Extracted | None = None
+) -> int:
+    """Extract (unless done already), split and store the passages of ``data``; return the
+    page count."""
+    extracted = extracted or extract(name, data, zip_limits=zip_limits())
     passages = split_passages(extracted.blocks)
     resource.format = extracted.format
     resource.page_count = extracted.page_count
@@ -142,6 +145,38 @@ def ingest_bytes(
     except ExtractionError as exc:
         return IngestOutcome(name, "refused", str(exc).removeprefix(f"{name}: "))
     return IngestOutcome(name, "added", "", resource, pages)
+
+
+def attach_upload(
+    resource: Resource, name: str, data: bytes, extracted: Extracted, *, actor: Any = None
+) -> int:
+    """Store a file already read (``extracted``) on ``resource`` with its passages, index
+    and tag suggestions, in the caller's transaction; return the page count. The file
+    replaced, if any, is removed once the transaction commits; the file stored is removed
+    again if anything here fails, so a failed upload leaves no file behind."""
+    replaced = resource.file.name if resource.file else ""
+    storage = resource.file.storage
+    stored = ""
+    try:
+        with transaction.atomic():
+            pages = _store_text(resource, name, data, extracted)
+            resource.file.save(Path(name).name, ContentFile(data), save=False)
+            stored = resource.file.name
+            resource.file_name = name
+            resource.content_hash = content_hash(data)
+            resource.ingest_status = IngestStatus.READY
+            resource.ingest_error = ""
+            resource.save()
+            reindex_resource(resource)
+            suggest(resource)
+            AuditEntry.record(actor, "ingest", resource, {"file": name, "pages": pages})
+    except BaseException:
+        if stored:
+            storage.delete(stored)
+        raise
+    if replaced and replaced != stored:
+        transaction.on_commit(lambda: storage.delete(replaced))
+    return pages
 
 
 def files_under(paths: Iterable[Path]) -> Iterator[Path]:

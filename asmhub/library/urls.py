@@ -15,6 +15,7 @@ urlpatterns = [
     path("stories/<slug:slug>/stage/", views_stories.story_stage, name="story-stage"),
     path("stories/<slug:slug>/status/", views_stories.story_status, name="story-status"),
     path("<slug:slug>/", views.resource_detail, name="resource"),
+    path("<slug:slug>/file/", views.resource_file, name="resource-file"),
     path("<slug:slug>/edit/", views.resource_edit, name="resource-edit"),
     path("<slug:slug>/status/", views.resource_status, name="resource-status"),
     path(

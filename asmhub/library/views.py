@@ -1,14 +1,18 @@
 from __future__ import annotations
 
+import mimetypes
+from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.files.storage import FileSystemStorage
 from django.core.paginator import Paginator
-from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -59,6 +63,45 @@ def resource_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "library/resource_detail.html", context)
 
 
+# Files a browser may show in the page (read-only formats that run no script of the
+# site's origin); every other format is a download.
+INLINE_FORMATS = {"pdf", "text"}
+
+
+def resource_file(request: HttpRequest, slug: str) -> HttpResponseBase:
+    """The resource's uploaded file, to whoever may see the resource (a draft's file is
+    404 for others, as its page is). Files on disk are streamed by the web process;
+    on S3-compatible storage the answer is a redirect to a short-lived signed address."""
+    resource: Resource = get_visible(request, Resource.objects.all(), slug=slug)
+    if not resource.file:
+        raise Http404
+    name = resource.file_name or Path(resource.file.name).name
+    kind = "inline" if resource.format in INLINE_FORMATS else "attachment"
+    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    storage = resource.file.storage
+    if not isinstance(storage, FileSystemStorage):
+        disposition = content_disposition_header(kind == "attachment", name)
+        url = storage.url(
+            resource.file.name,
+            parameters={
+                "ResponseContentDisposition": disposition,
+                "ResponseContentType": content_type,
+            },
+        )
+        return HttpResponseRedirect(url)
+    try:
+        handle = resource.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(
+        handle, as_attachment=kind == "attachment", filename=name, content_type=content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    if not resource.is_public:
+        response["Cache-Control"] = "private, no-store"
+    return response
+
+
 def resource_status_fragment(request: HttpRequest, slug: str) -> HttpResponse:
     """What htmx polls while an upload is being read."""
     resource: Resource = get_visible(request, Resource.objects.all(), slug=slug)
@@ -66,23 +109,13 @@ def resource_status_fragment(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _start_ingest(resource: Any, form: Any) -> None:
+    """Store the file the form has already read (``ResourceForm.clean_upload``), with its
+    passages, in the transaction that saves the resource: as `asmhub ingest` does, a file
+    that cannot be read was refused on the form and nothing was written."""
     upload = form.cleaned_data.get("upload")
     if upload is None:
         return
-    data = upload.read()
-    digest = services.content_hash(data)
-    duplicate = Resource.objects.filter(content_hash=digest).exclude(pk=resource.pk).first()
-    if duplicate is not None:
-        resource.ingest_status = IngestStatus.FAILED
-        resource.ingest_error = _("This file is already in the library as “%s”.") % duplicate.title
-        resource.save(update_fields=["ingest_status", "ingest_error"])
-        return
-    resource.file.save(upload.name, upload, save=False)
-    resource.file_name = upload.name
-    resource.content_hash = digest
-    resource.ingest_status = IngestStatus.PENDING
-    resource.save()
-    transaction.on_commit(lambda: ingest_upload.enqueue(resource.pk))
+    services.attach_upload(resource, upload.name, form.upload_data, form.extracted, actor=form.user)
 
 
 @login_required

@@ -180,3 +180,94 @@ def test_organizers_read_the_personal_links(
         .content.decode()
     )
     assert people["hidden"].token in page
+
+
+def _in_directory(person_name: str) -> dict[str, bool]:
+    """Where an anonymous visitor finds ``person_name``: the page, the list, a search,
+    the API list and the API record."""
+    from asmhub.directory.models import Person
+
+    person = Person.objects.get(name=person_name)
+    anonymous = Client()
+    address = reverse("directory:person", args=[person.slug])
+    page = anonymous.get(address)
+    listing = anonymous.get(reverse("directory:people")).content.decode()
+    search = anonymous.get(reverse("directory:people"), {"q": person_name}).content.decode()
+    api_list = anonymous.get("/api/directory/people", {"q": person_name}).json()
+    api_one = anonymous.get(f"/api/directory/people/{person.slug}")
+    return {
+        "page": page.status_code == 200,
+        "list": address in listing,
+        "search": address in search,
+        "api list": person_name in str(api_list),
+        "api record": api_one.status_code == 200,
+    }
+
+
+def _add_new_person(client: Client, convening: Convening, name: str, **fields: Any) -> None:
+    response = client.post(
+        reverse("convenings:participant-add", args=[convening.slug]),
+        {"new_person": name, "roles": ["participant"], **fields},
+    )
+    assert response.status_code == 302
+
+
+def test_a_new_person_with_the_default_consent_stays_out_of_the_directory(
+    login: Any, editor: Any, convening: Convening
+) -> None:
+    client = login(editor)
+    add = client.get(reverse("convenings:participant-add", args=[convening.slug]))
+    default = (
+        add.context["form"].initial.get("listing")
+        or Participant._meta.get_field("listing").get_default()
+    )
+    assert default == Participant.Listing.ORGANIZATION
+    _add_new_person(client, convening, "Rani Parker", listing=default)
+    assert _in_directory("Rani Parker") == dict.fromkeys(
+        ["page", "list", "search", "api list", "api record"], False
+    )
+    participant = convening.participants.get(person__name="Rani Parker")
+    assert participant.made_person and participant.person.status == "draft"
+
+
+def test_a_new_person_who_agrees_to_be_listed_is_in_the_directory(
+    login: Any, editor: Any, convening: Convening
+) -> None:
+    _add_new_person(login(editor), convening, "Rani Parker", listing="name")
+    assert _in_directory("Rani Parker") == dict.fromkeys(
+        ["page", "list", "search", "api list", "api record"], True
+    )
+
+
+def test_a_change_of_consent_publishes_or_withdraws_the_person(
+    login: Any, editor: Any, convening: Convening
+) -> None:
+    client = login(editor)
+    _add_new_person(client, convening, "Rani Parker", listing="hidden")
+    participant = convening.participants.get(person__name="Rani Parker")
+    url = reverse("convenings:participant-edit", args=[convening.slug, participant.pk])
+    fields = {"person": participant.person_id, "roles": ["participant"]}
+    assert client.post(url, {**fields, "listing": "name"}).status_code == 302
+    assert _in_directory("Rani Parker")["page"]
+    assert client.post(url, {**fields, "listing": "organization"}).status_code == 302
+    assert not any(_in_directory("Rani Parker").values())
+    withdrawn = AuditEntry.for_object(participant.person).filter(action="status:draft")
+    assert withdrawn.exists()
+
+
+def test_consent_elsewhere_does_not_unpublish_a_directory_person(
+    login: Any, editor: Any, convening: Convening, people: dict[str, Participant]
+) -> None:
+    # "Org Only" was in the directory before the convening: its consent is the meeting's.
+    participant = people["named"]
+    url = reverse("convenings:participant-edit", args=[convening.slug, participant.pk])
+    fields = {"person": participant.person_id, "roles": ["participant"], "listing": "hidden"}
+    assert login(editor).post(url, fields).status_code == 302
+    assert _in_directory("Named Sharer")["page"]
+
+
+def test_a_member_organizer_adds_a_listed_person_as_a_draft_for_review(
+    login: Any, owner: Any, convening: Convening
+) -> None:
+    _add_new_person(login(owner), convening, "Rani Parker", listing="name")
+    assert not _in_directory("Rani Parker")["page"]

@@ -7,6 +7,8 @@ from typing import Any
 from django import template
 from django.http import QueryDict
 
+from asmhub.core import permissions
+
 register = template.Library()
 
 
@@ -70,3 +72,10 @@ def heat(value: float) -> int:
         return max(0, min(10, round(float(value) * 10)))
     except (TypeError, ValueError):
         return 0
+
+
+@register.filter
+def seen_by(obj: Any, user: Any) -> Any:
+    """``{{ org.parent|seen_by:request.user }}``: the record, or None when the user may not
+    see it (a draft named by a published record stays unnamed)."""
+    return permissions.if_visible(user, obj)

@@ -39,6 +39,19 @@ def test_security_headers_are_set(client: Client, db: None) -> None:
     assert response.headers["X-Content-Type-Options"] == "nosniff"
 
 
+@pytest.mark.parametrize(
+    "path", ["/", "/monitoring/", "/directory/organizations/", "/api/openapi.json", "/no/such/"]
+)
+def test_every_response_denies_the_browser_features_no_page_uses(
+    client: Client, db: None, path: str
+) -> None:
+    policy = client.get(path).headers["Permissions-Policy"]
+    features = dict(part.strip().split("=", 1) for part in policy.split(","))
+    for feature in ("camera", "microphone", "geolocation", "payment", "usb"):
+        assert features[feature] == "()", feature
+    assert features["fullscreen"] == "(self)"
+
+
 def test_unknown_pages_answer_404_with_the_site_layout(client: Client) -> None:
     response = client.get("/no/such/page/")
     assert response.status_code == 404

@@ -69,14 +69,12 @@ def test_bad_uploads_are_refused_with_the_reason(
     assert not Resource.objects.exists()
 
 
-def test_an_unreadable_file_shows_its_reason_on_the_resource_page(
+def test_an_unreadable_file_is_refused_on_the_form_with_its_reason(
     login: Callable[[User], Client], owner: User
 ) -> None:
-    client = login(owner)
-    _upload(client, "scan.pdf", b"%PDF-1.4 truncated")
-    resource = Resource.objects.get()
-    assert resource.ingest_status == IngestStatus.FAILED
-    assert "not a readable PDF" in client.get(resource.get_absolute_url()).content.decode()
+    body = _upload(login(owner), "scan.pdf", b"%PDF-1.4 truncated").content.decode()
+    assert "not a readable PDF" in body
+    assert not Resource.objects.exists()
 
 
 def test_anonymous_visitors_cannot_add(client: Client, db: None) -> None:
