@@ -37,7 +37,9 @@ IndexQuery: Any = create_model(  # type: ignore[call-overload]  # a weight per c
 )
 
 
-class PartOut(Schema):
+class NeedPartOut(Schema):
+    """One component of an area's need index."""
+
     component: str
     label: str
     lever_issue: str
@@ -58,7 +60,7 @@ class AreaOut(Schema):
     sites: int
     visited: int
     coverage: float
-    parts: list[PartOut]
+    parts: list[NeedPartOut]
 
 
 class StoryOut(Schema):
@@ -66,7 +68,9 @@ class StoryOut(Schema):
     title: str
 
 
-class DonorOut(Schema):
+class NeedDonorOut(Schema):
+    """A donor whose priorities meet the area's needs."""
+
     organization: str
     name: str
     score: float
@@ -76,7 +80,7 @@ class NeedOut(Schema):
     area: AreaOut
     lever_issues: list[str]
     stories: list[StoryOut]
-    donors: list[DonorOut]
+    donors: list[NeedDonorOut]
 
 
 class CapOut(Schema):
