@@ -86,7 +86,7 @@ def _resolve(payload: EventIn) -> tuple[dict[str, Any], dict[str, list[Any]]]:
 @router.post(
     "/events",
     auth=SIGNED_IN,
-    response=answers(EventOut, 403),
+    response=answers(EventOut, 400, 403),
     summary="Add an event (a draft until an editor publishes it)",
 )
 def create_event(request: HttpRequest, payload: EventIn) -> Any:

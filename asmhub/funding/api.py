@@ -171,7 +171,7 @@ def _resolve_concept(payload: ConceptIn) -> tuple[dict[str, Any], dict[str, list
 @router.post(
     "/concepts",
     auth=SIGNED_IN,
-    response=answers(ConceptOut, 403),
+    response=answers(ConceptOut, 400, 403),
     summary="Describe a need as a concept (a draft until an editor publishes it)",
 )
 def create_concept(request: HttpRequest, payload: ConceptIn) -> Any:
