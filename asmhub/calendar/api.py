@@ -92,7 +92,7 @@ def _resolve(user: Any, payload: EventIn) -> tuple[dict[str, Any], dict[str, lis
 @router.post(
     "/events",
     auth=SIGNED_IN,
-    response=answers(EventOut, 403),
+    response=answers(EventOut, 400, 403),
     summary="Add an event (a draft until an editor publishes it)",
 )
 def create_event(request: HttpRequest, payload: EventIn) -> Any:

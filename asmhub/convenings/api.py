@@ -5,6 +5,8 @@ Polls and the report are in ``api_polls``, whose router is added to this one.
 
 from __future__ import annotations
 
+import datetime as dt
+import zoneinfo
 from typing import Any
 
 from django.http import HttpRequest
@@ -68,15 +70,24 @@ def _breakout(b: Breakout) -> dict[str, Any]:
     }
 
 
-def _session(s: Session) -> dict[str, Any]:
+def _at(day: dt.date, time: dt.time | None, zone: str) -> str | None:
+    """A wall-clock time at the convening's place with that day's UTC offset, so that it
+    is an RFC 3339 full-time (``08:00:00-04:00``) as the document's ``format: time`` says."""
+    if time is None:
+        return None
+    offset = dt.datetime.combine(day, time, tzinfo=zoneinfo.ZoneInfo(zone)).utcoffset()
+    return time.replace(tzinfo=dt.timezone(offset or dt.timedelta(0))).isoformat("seconds")
+
+
+def _session(s: Session, zone: str) -> dict[str, Any]:
     return {
         "id": s.pk,
         "parent": s.parent_id,
         "title": s.title,
         "kind": s.kind,
         "day": s.day,
-        "starts_at": s.starts_at,
-        "ends_at": s.ends_at,
+        "starts_at": _at(s.day, s.starts_at, zone),
+        "ends_at": _at(s.day, s.ends_at, zone),
         "chairs": _names(s.chairs.all()),
         "facilitators": _names(s.facilitators.all()),
         "guiding_questions": s.guiding_questions,
@@ -110,7 +121,7 @@ def get_agenda(request: HttpRequest, slug: str) -> Any:
         for top in day.sessions
         for s in [top, *getattr(top, "children", [])]
     ]
-    return [_session(s) for s in sessions]
+    return [_session(s, convening.time_zone) for s in sessions]
 
 
 @router.get(

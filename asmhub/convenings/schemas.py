@@ -5,11 +5,17 @@ from the directory directly."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
-from ninja import Schema
+from ninja import Field, Schema
+from pydantic import WithJsonSchema
 
 from asmhub.core.api_schemas import Ref
 from asmhub.directory.api import ContactOut
+
+# An RFC 3339 full-time (``08:00:00-04:00``), written by the API itself: a time that
+# carries an offset is one the JSON encoder refuses.
+PlaceTime = Annotated[str, WithJsonSchema({"type": "string", "format": "time"})]
 
 
 class ConveningOut(Schema):
@@ -62,8 +68,10 @@ class SessionOut(Schema):
     title: str
     kind: str
     day: dt.date
-    starts_at: dt.time | None
-    ends_at: dt.time | None
+    starts_at: PlaceTime | None = Field(
+        ..., description="Local time at the convening's place, with that day's UTC offset"
+    )
+    ends_at: PlaceTime | None = Field(..., description="Likewise")
     chairs: list[str]
     facilitators: list[str]
     guiding_questions: list[str]

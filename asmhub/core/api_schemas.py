@@ -69,10 +69,18 @@ def facets_out(results: list[FacetResult]) -> list[dict[str, Any]]:
 def answers(ok: Any, *errors: int) -> dict[int, Any]:
     """The documented responses of an endpoint: ``ok`` for 200, ErrorOut for the rest.
 
-    Every endpoint may answer 401 (a wrong or expired token is refused, not ignored)
-    and 422 (a parameter that does not validate); ``errors`` adds others, e.g. 404.
+    Every endpoint may answer 401 (a wrong or expired token is refused, not ignored),
+    422 (a parameter that does not validate) and 429 (throttled); ``errors`` adds the
+    others it really gives: 400 where it reads a JSON body (one that does not parse),
+    403 where a permission is checked, 404 where it looks a record up.
     """
-    return {200: ok, 401: ErrorOut, 422: InvalidOut, **{code: ErrorOut for code in errors}}
+    return {
+        200: ok,
+        401: ErrorOut,
+        422: InvalidOut,
+        429: ErrorOut,
+        **{code: ErrorOut for code in errors},
+    }
 
 
 def filter_params(filters: Schema) -> dict[str, list[str]]:

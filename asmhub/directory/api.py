@@ -270,7 +270,7 @@ def _save(request: HttpRequest, org: Organization, payload: dict[str, Any]) -> A
 @router.post(
     "/organizations",
     auth=SIGNED_IN,
-    response=answers(OrganizationOut, 403),
+    response=answers(OrganizationOut, 400, 403),
     summary="Contribute an organization (a draft until an editor publishes it)",
 )
 def create_organization(request: HttpRequest, payload: OrganizationIn) -> Any:
@@ -280,7 +280,7 @@ def create_organization(request: HttpRequest, payload: OrganizationIn) -> Any:
 @router.patch(
     "/organizations/{slug}",
     auth=SIGNED_IN,
-    response=answers(OrganizationOut, 403, 404),
+    response=answers(OrganizationOut, 400, 403, 404),
     summary="Change an organization your organization contributed (editors: any)",
 )
 def update_organization(request: HttpRequest, slug: str, payload: OrganizationPatch) -> Any:
@@ -291,7 +291,7 @@ def update_organization(request: HttpRequest, slug: str, payload: OrganizationPa
 @router.post(
     "/organizations/{slug}/status",
     auth=SIGNED_IN,
-    response=answers(OrganizationOut, 403, 404),
+    response=answers(OrganizationOut, 400, 403, 404),
     summary="Submit for review, publish, return to draft or archive",
 )
 def organization_status(request: HttpRequest, slug: str, payload: StatusIn) -> Any:

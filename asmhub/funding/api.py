@@ -172,7 +172,7 @@ def _resolve_concept(user: Any, payload: ConceptIn) -> tuple[dict[str, Any], dic
 @router.post(
     "/concepts",
     auth=SIGNED_IN,
-    response=answers(ConceptOut, 403),
+    response=answers(ConceptOut, 400, 403),
     summary="Describe a need as a concept (a draft until an editor publishes it)",
 )
 def create_concept(request: HttpRequest, payload: ConceptIn) -> Any:

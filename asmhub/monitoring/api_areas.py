@@ -43,7 +43,9 @@ IndexQuery: Any = create_model(  # type: ignore[call-overload]  # a weight per c
 )
 
 
-class PartOut(Schema):
+class NeedPartOut(Schema):
+    """One component of an area's need index."""
+
     component: str
     label: str
     lever_issue: str
@@ -76,7 +78,7 @@ class AreaOut(Schema):
     not_measured: list[str] = Field(
         ..., description="components no programme in scope measures: the score cannot use them"
     )
-    parts: list[PartOut]
+    parts: list[NeedPartOut]
 
 
 class StoryOut(Schema):
@@ -84,7 +86,9 @@ class StoryOut(Schema):
     title: str
 
 
-class DonorOut(Schema):
+class NeedDonorOut(Schema):
+    """A donor whose priorities meet the area's needs."""
+
     organization: str
     name: str
     score: float
@@ -94,7 +98,7 @@ class NeedOut(Schema):
     area: AreaOut
     lever_issues: list[str]
     stories: list[StoryOut]
-    donors: list[DonorOut]
+    donors: list[NeedDonorOut]
 
 
 class CapOut(Schema):

@@ -214,6 +214,21 @@ def test_the_agenda_api_nests_presentations_and_groups(
     assert data[1]["breakouts"][0]["task"] == "Convergent priorities"
 
 
+def test_the_agenda_api_gives_times_with_the_offset_of_the_place(
+    client: Client, convening: Convening, block: Session
+) -> None:
+    """The document says ``format: time``, an RFC 3339 full-time, which has an offset;
+    the convening is in New York, on summer time on its first day."""
+    block.starts_at, block.ends_at = dt.time(8, 0), dt.time(9, 30)
+    block.save()
+    Session.objects.create(
+        convening=convening, title="Lunch", kind=Session.Kind.BREAK, day=convening.starts_on
+    )
+    data = client.get(f"/api/convenings/{convening.slug}/agenda").json()
+    times = {s["title"]: (s["starts_at"], s["ends_at"]) for s in data}
+    assert times == {block.title: ("08:00:00-04:00", "09:30:00-04:00"), "Lunch": (None, None)}
+
+
 def test_the_api_hides_a_draft_convening(client: Client, draft_convening: Convening) -> None:
     assert client.get(f"/api/convenings/{draft_convening.slug}").status_code == 404
     assert client.get(f"/api/convenings/{draft_convening.slug}/agenda").status_code == 404
