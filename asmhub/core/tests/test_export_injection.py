@@ -58,6 +58,8 @@ def export_routes() -> list[tuple[str, dict[str, str]]]:
     for name, route in _walk(get_resolver().url_patterns):
         if not re.search(r"csv|xlsx?|export", f"{name} {route}", re.I):
             continue
+        if route.endswith(".json"):  # a JSON document (a person's data), not a spreadsheet
+            continue
         choices: dict[str, tuple[str, ...]] = {
             group: tuple(options.split("|")) for group, options in GROUP.findall(route)
         }
