@@ -33,3 +33,15 @@ def test_every_make_target_ci_runs_exists() -> None:
         assert re.search(rf"^{target}:", makefile, re.M), target
     readme = (ROOT / "README.md").read_text()
     assert "make test" in readme and "make test" in ci
+
+
+def test_every_test_docs_security_names_exists() -> None:
+    """docs/security.md proves each rule by naming its test: the names must stay true."""
+    security = (ROOT / "docs" / "security.md").read_text()
+    named = re.findall(r"`(\w+/tests/test_\w+\.py)(?:::(\w+))?`", security)
+    assert len(named) > 20
+    for path, function in named:
+        source = PACKAGE / path
+        assert source.exists(), f"docs/security.md names {path}, which does not exist"
+        if function:
+            assert f"def {function}(" in source.read_text(), f"{path}::{function}"
