@@ -235,7 +235,7 @@ def read(
             )
         found[(record.pcode, record.key)] = record
     for record in found.values():
-        kinds[record.visit["record_type"]] += 1
+        kinds[record.visit["record_type"].replace("-", "_")] += 1
     report = {
         "format": batch.format,
         "filename": batch.filename,
