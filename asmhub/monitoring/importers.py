@@ -55,6 +55,7 @@ class Source:
     unknown: list[str] = field(default_factory=list)
     notes: list[records.Problem] = field(default_factory=list)
     ordinals: dict[str, str] = field(default_factory=dict)
+    space_lists: bool = False  # lists of codes separated by spaces (XLSForm select_multiple)
 
 
 class ProblemLog:
@@ -207,6 +208,7 @@ def read(
         indicators=indicators,
         key_prefix=source.key_prefix,
         ordinals=source.ordinals or dict(records.ORDINALS),
+        space_lists=source.space_lists,
     )
     own_log = log is None
     problems = log or ProblemLog()

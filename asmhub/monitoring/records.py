@@ -128,6 +128,7 @@ class Context:
     indicators: Mapping[str, Any] = field(default_factory=dict)  # slug: Indicator
     key_prefix: str = ""
     ordinals: Mapping[str, str] = field(default_factory=lambda: dict(ORDINALS))
+    space_lists: bool = False  # XLSForm: select_multiple codes separated by spaces
     normalized: Counter[str] = field(default_factory=Counter)
     unknown_minerals: Counter[str] = field(default_factory=Counter)
 
@@ -253,11 +254,11 @@ def _visit(row: _Row, record: Record) -> None:
     for key in FLAGS:
         visit[key] = row.read(key, values.flag)
     for key in WORK_LISTS:
-        found, unknown = values.codes("work", row.raw(key), row.note)
+        found, unknown = values.codes("work", row.raw(key), row.note, row.context.space_lists)
         visit[key] = found + unknown
         if unknown:
             row.note("kind of work kept as written")
-    visit["accident_causes"] = values.items(row.raw("accident_causes"))
+    visit["accident_causes"] = values.items(row.raw("accident_causes"), row.context.space_lists)
     for key, scale in row.context.ordinals.items():
         visit[key] = row.read(key, values.ordinal, scale) or ""
     visit["qualification"] = row.read("qualification", values.code, "qualification") or ""
@@ -286,8 +287,9 @@ def _state_services(row: _Row, visit: dict[str, Any]) -> None:
     names: list[str] = []
     for n in range(1, MAX_STATE_SERVICES + 1):
         names += values.items(row.raw(f"state_service{n}"), spaces=False)
-    names += values.items(row.raw("state_services"))
-    taxing = {values.fold(n) for n in values.items(row.raw("state_services_taxing"))}
+    spaces = row.context.space_lists
+    names += values.items(row.raw("state_services"), spaces)
+    taxing = {values.fold(n) for n in values.items(row.raw("state_services_taxing"), spaces)}
     saw_none = any(
         not values.blank(row.raw(k)) and values.is_none_word(str(row.raw(k)))
         for k in [f"state_service{n}" for n in range(1, MAX_STATE_SERVICES + 1)]
@@ -322,7 +324,7 @@ def _minerals(row: _Row, record: Record) -> None:
                     row.text(f"mineral{n}_final_destination", 300),
                 )
             )
-    for name in values.items(row.raw("minerals")):
+    for name in values.items(row.raw("minerals"), row.context.space_lists):
         names.append((name[:80], "", ""))
     seen: set[str] = set()
     for position, (name, selling, destination) in enumerate(names, start=1):
@@ -357,13 +359,15 @@ def _actors(row: _Row, record: Record) -> None:
         ):
             kind_cell = None
         listed = row.raw(f"actor{n}_activities")
-        activities, unknown = values.codes("activities", listed, row.note)
+        activities, unknown = values.codes("activities", listed, row.note, row.context.space_lists)
         for unread in unknown:
             row.problem(
                 f"actor{n}_activities", f"{unread!r} is not a known activity of armed actors"
             )
         answered: dict[str, bool] = {}
-        if values.items(listed):  # a list of what they do: what it leaves out, they do not
+        if values.items(
+            listed, row.context.space_lists
+        ):  # a list of what they do: what it leaves out, they do not
             answered = {a: a in activities for a in ACTIVITIES}
         for activity in ACTIVITIES:
             flag = row.read(f"actor{n}_{activity.replace('-', '_')}", values.flag)

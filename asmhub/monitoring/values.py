@@ -178,19 +178,18 @@ def _unknown_words() -> frozenset[str]:
     return frozenset(fold(w) for w in vocabulary()["unknown"])
 
 
-def items(cell: str | None, spaces: bool = True) -> list[str]:
+def items(cell: str | None, spaces: bool = False) -> list[str]:
     """The values of a list cell: split on commas and semicolons, never on a slash
-    ("N/A") nor on the spaces inside a phrase ("Je ne sais pas"). With ``spaces``, a cell
-    whose every space-separated word is a code of the vocabulary (``digging transport``,
-    as XLSForm writes select_multiple answers) is split on its spaces too."""
+    ("N/A") nor on the spaces inside a phrase ("Je ne sais pas", "Transport des
+    minerais"). With ``spaces`` (XLSForm's select_multiple answers, ``digging
+    transport``), a cell without commas is split on its spaces unless it is one phrase
+    of the vocabulary."""
     if blank(cell) or is_none_word(str(cell)) or is_unknown_word(str(cell)):
         return []
     parts = [p.strip() for p in re.split(r"[,;]", str(cell))]
     parts = [p for p in parts if p and not is_none_word(p) and not is_unknown_word(p)]
-    if spaces and len(parts) == 1 and " " in parts[0]:
-        words = parts[0].split()
-        if all(fold(w) in _all_codes() for w in words):
-            return words
+    if spaces and len(parts) == 1 and fold(parts[0]) not in _all_codes():
+        return parts[0].split()
     return parts
 
 
@@ -264,11 +263,13 @@ def _scale_words(scale: str) -> dict[str, str]:
     return found
 
 
-def codes(section: str, cell: str | None, note: Note = _ignore) -> tuple[list[str], list[str]]:
+def codes(
+    section: str, cell: str | None, note: Note = _ignore, spaces: bool = False
+) -> tuple[list[str], list[str]]:
     """The codes of a list cell, and the items no code matched (kept as written)."""
     found: list[str] = []
     unknown: list[str] = []
-    for item in items(cell):
+    for item in items(cell, spaces):
         try:
             value = code(section, item, note)
         except Unreadable:
