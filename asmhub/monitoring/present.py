@@ -169,6 +169,7 @@ PUBLIC_VISIT_FIELDS = (
     "source",
     "project",
     "onsite",
+    "record_type",
     "no_visit_reason",
     "workers",
     "pits",
@@ -179,6 +180,7 @@ PUBLIC_VISIT_FIELDS = (
     "traceability_scheme",
     "qualification",
     "mechanisation",
+    "mechanisation_level",
     "women",
     "women_work",
     "pregnant_women",
@@ -222,6 +224,7 @@ def visit_data(visit: Visit, access: Access, programme_id: int) -> dict[str, Any
                     "kind": a.kind,
                     "frequency": a.frequency,
                     "activities": a.activities,
+                    "conduct": a.conduct,
                 }
                 for a in visit.armed_actors.all()
             ],

@@ -174,29 +174,29 @@ def write(
 
 
 def _update_visits(changed: Sequence[Visit]) -> None:
-    """Rewrite the stored visits with one prepared statement run for each of them."""
-    fields = [
-        f
-        for f in Visit._meta.concrete_fields
-        if f.name not in ("id", "site", "key") and f.name in {*VISIT_FIELDS, "content_hash"}
-    ]
-    fields += [Visit._meta.get_field("imported_by"), Visit._meta.get_field("updated_at")]
-    quote = connection.ops.quote_name
-    sql = "UPDATE {} SET {} WHERE {} = %s".format(  # noqa: S608 - names from the model, values bound
-        quote(Visit._meta.db_table),
-        ", ".join(f"{quote(f.column)} = %s" for f in fields),
-        quote(Visit._meta.pk.column),
-    )
     now = timezone.now()
     for visit in changed:
         visit.updated_at = now
-    rows = [
-        [f.get_db_prep_save(getattr(v, f.attname), connection) for f in fields] + [v.pk]
-        for v in changed
+    names = [*VISIT_FIELDS, "content_hash", "imported_by", "updated_at"]
+    _update(Visit, changed, names)
+
+
+def _update(model: Any, rows: Sequence[Any], names: Sequence[str]) -> None:
+    """Rewrite stored rows with one prepared ``UPDATE`` run for each of them."""
+    fields = [model._meta.get_field(n) for n in names]
+    quote = connection.ops.quote_name
+    sql = "UPDATE {} SET {} WHERE {} = %s".format(  # noqa: S608 - names from the model, values bound
+        quote(model._meta.db_table),
+        ", ".join(f"{quote(f.column)} = %s" for f in fields),
+        quote(model._meta.pk.column),
+    )
+    params = [
+        [f.get_db_prep_save(getattr(row, f.attname), connection) for f in fields] + [row.pk]
+        for row in rows
     ]
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), BATCH):
-            cursor.executemany(sql, rows[start : start + BATCH])
+        for start in range(0, len(params), BATCH):
+            cursor.executemany(sql, params[start : start + BATCH])
 
 
 def _write_sites(programme: Programme, found: Sequence[Record]) -> dict[str, int]:
@@ -213,8 +213,11 @@ def _write_sites(programme: Programme, found: Sequence[Record]) -> dict[str, int
         s.pcode: s for s in Site.objects.filter(programme=programme, pcode__in=list(latest))
     }
     new: list[Site] = []
+    changed: list[Site] = []
+    names = [*SITE_FIELDS, *(f"{level}_id" for level in LEVELS)]
     for pcode, values in latest.items():
         site = existing.get(pcode) or Site(programme=programme, pcode=pcode, country=units.country)
+        before = [getattr(site, n) for n in names]
         path = units.path(values)
         site.province, site.territory, site.collectivite, site.groupement = path
         for name in SITE_FIELDS:
@@ -224,9 +227,10 @@ def _write_sites(programme: Programme, found: Sequence[Record]) -> dict[str, int
             site.name = pcode
         if site.pk is None:
             new.append(site)
+        elif [getattr(site, n) for n in names] != before:
+            changed.append(site)
     Site.objects.bulk_create(new, batch_size=BATCH)
-    if existing:
-        Site.objects.bulk_update(list(existing.values()), [*SITE_FIELDS, *LEVELS], batch_size=BATCH)
+    _update(Site, changed, [*SITE_FIELDS, *LEVELS])
     ids = {s.pcode: s.pk for s in [*existing.values(), *new]}
     through = Site.minerals.through
     through.objects.bulk_create(
@@ -292,7 +296,9 @@ def _summarise(site_ids: Iterable[int]) -> None:
                 "site_id", flat=True
             )
         )
+        summary = ("last_visit_on", "qualification", "qualified_on", "flagged")
         for site in Site.objects.filter(pk__in=chunk):
+            before = [getattr(site, n) for n in summary]
             entry = state.get(site.pk, {})
             site.last_visit_on = entry.get("last")
             if "qualification" in entry:
@@ -303,10 +309,9 @@ def _summarise(site_ids: Iterable[int]) -> None:
                 or entry.get("armed") is True
                 or site.pk in open_sites
             )
-            changed.append(site)
-    Site.objects.bulk_update(
-        changed, ["last_visit_on", "qualification", "qualified_on", "flagged"], batch_size=BATCH
-    )
+            if [getattr(site, n) for n in summary] != before:
+                changed.append(site)
+    _update(Site, changed, ["last_visit_on", "qualification", "qualified_on", "flagged"])
 
 
 def refresh_sites(site_ids: Iterable[int]) -> None:
