@@ -263,8 +263,8 @@ def _visit(row: _Row, record: Record) -> None:
         visit[key] = row.read(key, values.ordinal, scale) or ""
     visit["qualification"] = row.read("qualification", values.code, "qualification") or ""
     written = row.text("qualification", 80)
-    unknown = values.is_unknown_word(written) or values.is_none_word(written)
-    visit["qualification_as_recorded"] = "" if unknown else written
+    nothing = values.is_unknown_word(written) or values.is_none_word(written)
+    visit["qualification_as_recorded"] = "" if nothing else written
     _traceability(row, visit)
     _state_services(row, visit)
 
