@@ -304,6 +304,9 @@ ASMHUB_MONITORING_MAX_UPLOAD_BYTES = env_int(
 # Field monitoring: how many months after the visit date its informant and notes are
 # cleared by ``asmhub purge-expired``.
 ASMHUB_INFORMANT_RETENTION_MONTHS = env_int("ASMHUB_INFORMANT_RETENTION_MONTHS", 24, minimum=1)
+# Whether reports by a third party (IPIS "Third-party information" rows) count as a
+# site's latest observed visit in the need index and the map; status rows never do.
+ASMHUB_MONITORING_COUNT_THIRD_PARTY = env_bool("ASMHUB_MONITORING_COUNT_THIRD_PARTY", False)
 # Field monitoring maps: the tile server ({z}/{x}/{y}; "none" for a map without a base
 # layer) and its credit line (HTML). The tile server's origin is added to the CSP img-src.
 ASMHUB_MAP_TILE_URL = env_str(

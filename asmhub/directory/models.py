@@ -247,6 +247,8 @@ class ConsentRecord(models.Model):
     def __str__(self) -> str:
         state = "agreed to" if self.granted else "withdrew from"
         return f"{state} {self.purpose} {self.scope}".strip()
+
+
 def parent_loop(org: Organization, parent: Organization | None) -> str:
     """Why ``parent`` cannot be ``org``'s parent (it is ``org``, or ``org`` is among its
     own parents), or "" when it can."""

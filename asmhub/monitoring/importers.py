@@ -10,6 +10,9 @@ that importing a file again updates its visits and duplicates nothing.
 
 from __future__ import annotations
 
+import csv
+import io
+import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -19,11 +22,13 @@ from typing import Any
 
 import yaml
 from django.core.exceptions import PermissionDenied
+from django.core.files import File
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from asmhub.core.exports import neutralise
 from asmhub.core.filelimits import sheet_limits, zip_limits
 from asmhub.core.models import AuditEntry
 from asmhub.lib.tabular import TabularError, normalise_header, read_table
@@ -32,7 +37,9 @@ from asmhub.monitoring.models import ColumnMapping, ImportBatch, Indicator, Prog
 from asmhub.taxonomy.lookup import Lookup
 
 IPIS_MAP = Path(__file__).resolve().parent / "data" / "ipis.yaml"
-MAX_PROBLEMS = 2000  # kept in the report; the counts cover them all
+EXAMPLES = 3  # rows shown for each column and value; the CSV file lists every one
+MAX_GROUPS = 2000  # (column, value) pairs listed in the report; the counts cover them all
+PROBLEM_COLUMNS = ("row", "column", "value", "reason")
 
 
 class ImportFileError(ValueError):
@@ -49,6 +56,64 @@ class Source:
     ignored: list[str] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)
     notes: list[records.Problem] = field(default_factory=list)
+    ordinals: dict[str, str] = field(default_factory=dict)
+    space_lists: bool = False  # lists of codes separated by spaces (XLSForm select_multiple)
+
+
+class ProblemLog:
+    """Every problem of a file: counted by column and by value with a few example rows,
+    and written one line each to a CSV file on disk (never all held in memory)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.rows: set[int] = set()
+        self.columns: Counter[str] = Counter()
+        self.groups: dict[tuple[str, str], dict[str, Any]] = {}
+        self.file = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close() or saved
+        self._text = io.TextIOWrapper(self.file, encoding="utf-8-sig", newline="")
+        self._csv = csv.writer(self._text)
+        self._csv.writerow(PROBLEM_COLUMNS)
+
+    def add(self, problem: records.Problem) -> None:
+        self.count += 1
+        if problem.row:
+            self.rows.add(problem.row)
+        self.columns[problem.column] += 1
+        group = self.groups.setdefault(
+            (problem.column, problem.value),
+            {"column": problem.column, "value": problem.value, "reason": problem.reason},
+        )
+        group["count"] = group.get("count", 0) + 1
+        examples = group.setdefault("rows", [])
+        if len(examples) < EXAMPLES:
+            examples.append(problem.row)
+        self._csv.writerow(
+            [neutralise(v) for v in (problem.row, problem.column, problem.value, problem.reason)]
+        )
+
+    def report(self) -> dict[str, Any]:
+        groups = sorted(self.groups.values(), key=lambda g: (-g["count"], g["column"], g["value"]))
+        return {
+            "problem_count": self.count,
+            "rows_with_problems": len(self.rows),
+            "problem_columns": dict(self.columns.most_common()),
+            "problem_values": groups[:MAX_GROUPS],
+            "problem_values_left_off": max(0, len(groups) - MAX_GROUPS),
+            "problems": [
+                {"row": row, "column": g["column"], "value": g["value"], "reason": g["reason"]}
+                for g in groups[:MAX_GROUPS]
+                for row in g["rows"]
+            ],
+        }
+
+    def csv_file(self) -> File[Any]:
+        """The CSV of every problem, from its start (for the file storage)."""
+        self._text.flush()
+        self.file.seek(0)
+        return File(self.file)
+
+    def close(self) -> None:
+        self._text.close()
 
 
 @cache
@@ -92,6 +157,7 @@ def read_ipis(content: bytes, filename: str, mapping: ColumnMapping | None = Non
         headings={key: heading for heading, key in names.items()},
         rows=_renamed(rows, names),
         key_prefix=layout["key_prefix"],
+        ordinals={**records.ORDINALS, **layout.get("ordinals", {})},
         ignored=[h for h in headers if h in layout["ignore"]],
         unknown=[h for h in headers if h not in columns and h not in layout["ignore"]],
         notes=notes,
@@ -132,8 +198,11 @@ READERS: dict[str, Callable[[bytes, str, ColumnMapping | None], Source]] = {
 }
 
 
-def read(batch: ImportBatch) -> tuple[list[records.Record], dict[str, Any]]:
-    """The batch's readable records, and the report of reading them."""
+def read(
+    batch: ImportBatch, log: ProblemLog | None = None
+) -> tuple[list[records.Record], dict[str, Any]]:
+    """The batch's readable records, and the report of reading them (every problem goes to
+    ``log``, which keeps the full list as a CSV file)."""
     source = READERS[batch.format](bytes(batch.content), batch.filename, batch.mapping)
     lookup = Lookup()
     indicators = {
@@ -144,20 +213,27 @@ def read(batch: ImportBatch) -> tuple[list[records.Record], dict[str, Any]]:
         mineral=lambda name: getattr(lookup.mineral(name), "pk", None),
         indicators=indicators,
         key_prefix=source.key_prefix,
+        ordinals=source.ordinals or dict(records.ORDINALS),
+        space_lists=source.space_lists,
     )
-    problems: list[records.Problem] = list(source.notes)
+    own_log = log is None
+    problems = log or ProblemLog()
+    for note in source.notes:
+        problems.add(note)
     found: dict[tuple[str, str], records.Record] = {}
     rows = skipped = 0
+    kinds: Counter[str] = Counter()
     for number, cells in source.rows:
         rows += 1
         record, row_problems = records.build(number, cells, source.headings, context)
-        problems += row_problems
+        for problem in row_problems:
+            problems.add(problem)
         if record is None:
             skipped += 1
             continue
         earlier = found.get((record.pcode, record.key))
         if earlier is not None:
-            problems.append(
+            problems.add(
                 records.Problem(
                     number,
                     source.headings.get("key", "key"),
@@ -166,20 +242,23 @@ def read(batch: ImportBatch) -> tuple[list[records.Record], dict[str, Any]]:
                 )
             )
         found[(record.pcode, record.key)] = record
+    for record in found.values():
+        kinds[record.visit["record_type"].replace("-", "_")] += 1
     report = {
         "format": batch.format,
         "filename": batch.filename,
         "rows": rows,
         "skipped": skipped,
         "visits": len(found),
-        "problem_count": len(problems),
-        "problems": [p.as_dict() for p in problems[:MAX_PROBLEMS]],
-        "rows_with_problems": len({p.row for p in problems if p.row}),
+        "record_types": dict(kinds),
+        **problems.report(),
         "normalized": dict(context.normalized.most_common()),
         "unknown_minerals": dict(context.unknown_minerals.most_common()),
         "ignored_columns": source.ignored,
         "unknown_columns": source.unknown,
     }
+    if own_log:
+        problems.close()
     return list(found.values()), report
 
 
@@ -210,10 +289,18 @@ def upload(
         sha256=hashlib.sha256(content).hexdigest(),
         created_by=user if getattr(user, "is_authenticated", False) else None,
     )
-    found, report = read(batch)
-    report.update(writer.plan(programme, found))
-    batch.report = report
-    batch.save()
+    log = ProblemLog()
+    try:
+        found, report = read(batch, log)
+        report.update(writer.plan(programme, found))
+        batch.report = report
+        if log.count:
+            batch.problems_file.save(
+                f"{batch.sha256[:16]}-problems.csv", log.csv_file(), save=False
+            )
+        batch.save()
+    finally:
+        log.close()
     return batch
 
 
@@ -260,6 +347,7 @@ def summary(report: Mapping[str, Any]) -> Counter[str]:
         "problem_count",
         "visits_new",
         "visits_updated",
+        "visits_unchanged",
     )
     keys += ("sites_new", "sites_updated")
     return Counter({k: int(report.get(k, 0)) for k in keys})

@@ -203,7 +203,18 @@ class Site(models.Model):
 
 
 class Visit(models.Model):
-    """One row of a field survey: an observation on site, or a status record."""
+    """One row of a field survey: an observation on site, a status record, or a report by
+    a third party (``record_type``, read by ``records.py``)."""
+
+    class RecordType(models.TextChoices):
+        ONSITE = "onsite", _("Visit on site")
+        STATUS = "status", _("Status record")
+        THIRD_PARTY = "third-party", _("Third-party report")
+
+    class Level(models.TextChoices):
+        LOW = "low", _("Low")
+        MEDIUM = "medium", _("Medium")
+        HIGH = "high", _("High")
 
     site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="visits")
     key = models.CharField(max_length=120, help_text="source-specific: ipis:<vid>, odk:<uuid>")
@@ -216,6 +227,16 @@ class Visit(models.Model):
         help_text=_("False for a status record (qualification, traceability) made off site."),
     )
     no_visit_reason = models.CharField(_("why not visited"), max_length=200, blank=True)
+    record_type = models.CharField(
+        _("kind of record"),
+        max_length=12,
+        choices=RecordType.choices,
+        default=RecordType.ONSITE,
+        help_text=_(
+            "A status record observes nothing and never stands for the site's latest visit; "
+            "third-party reports count in the index only when the platform is set to count them."
+        ),
+    )
     workers = models.PositiveIntegerField(_("workers"), null=True, blank=True)
     pits = models.PositiveIntegerField(_("pits"), null=True, blank=True)
     access_dry = models.CharField(_("access in the dry season"), max_length=80, blank=True)
@@ -231,7 +252,13 @@ class Visit(models.Model):
     qualification = models.CharField(
         _("qualification"), max_length=14, choices=Site.Qualification.choices, blank=True
     )
+    qualification_as_recorded = models.CharField(
+        _("qualification as recorded"), max_length=80, blank=True
+    )
     mechanisation = models.BooleanField(_("mechanised"), null=True)
+    mechanisation_level = models.CharField(
+        _("level of mechanisation"), max_length=6, choices=Level.choices, blank=True
+    )
     women = models.BooleanField(_("women present"), null=True)
     women_work = models.JSONField(_("women's work"), default=list, blank=True)
     pregnant_women = models.BooleanField(_("pregnant women present"), null=True)
@@ -252,6 +279,9 @@ class Visit(models.Model):
     notes = models.TextField(_("notes"), blank=True)
     known = models.PositiveIntegerField(default=0, help_text="observations.py: recorded")
     present = models.PositiveIntegerField(default=0, help_text="observations.py: seen")
+    content_hash = models.CharField(
+        max_length=32, blank=True, help_text="writer.py: what the import wrote, to skip unchanged"
+    )
     imported_by = models.ForeignKey(
         "ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="visits"
     )
@@ -309,6 +339,11 @@ class ArmedActor(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, blank=True)
     frequency = models.CharField(_("frequency"), max_length=40, blank=True)
     activities = models.JSONField(_("what they do"), default=list, blank=True)
+    conduct = models.CharField(
+        _("conduct seen"), max_length=20, blank=True, help_text="vocabulary.yaml: actor_conduct"
+    )
+    interference = models.BooleanField(_("interferes"), null=True)
+    taxes = models.BooleanField(_("taxes"), null=True)
 
     class Meta:
         ordering = ["position"]
@@ -497,6 +532,9 @@ class ImportBatch(models.Model):
     content = models.BinaryField()
     sha256 = models.CharField(max_length=64)
     report = models.JSONField(default=dict, blank=True)
+    problems_file = models.FileField(
+        _("every problem, as CSV"), upload_to="monitoring/imports/", blank=True, max_length=200
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -8,7 +8,7 @@ never counts as "no".
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,20 +37,31 @@ def _any(*names: str) -> Callable[[Mapping[str, Any]], bool | None]:
 
 
 def _armed_interference(v: Mapping[str, Any]) -> bool | None:
-    if v.get("armed_interference") is not None:
-        return bool(v["armed_interference"])
-    if v.get("armed_presence") is False:
+    """Yes when the visit says so or an actor taxes, buys, digs…; no when the visit says
+    so, saw no armed presence, or every actor listed was seen not interfering (``FARDC -
+    Pas d'ingérence constatée``). A listed actor alone says nothing either way."""
+    actors: list[Mapping[str, Any]] = list(v.get("armed_actors") or ())
+    if v.get("armed_interference") is True or any(a.get("activities") for a in actors):
+        return True
+    if v.get("armed_interference") is False or v.get("armed_presence") is False:
         return False
-    return True if v.get("armed_actors") else None
+    if actors and all(a.get("interference") is False for a in actors):
+        return False
+    return None
 
 
 def _illegal_taxation(v: Mapping[str, Any]) -> bool | None:
-    actors: Iterable[Mapping[str, Any]] = v.get("armed_actors") or ()
+    """Yes when an actor taxes (or an observed payment no law allows); no without armed
+    presence, or when every actor listed has its taxation flags at 0 (``taxes`` False).
+    A blank flag is no data."""
+    actors: list[Mapping[str, Any]] = list(v.get("armed_actors") or ())
     if any(TAXING & set(a.get("activities") or ()) for a in actors):
         return True
     if v.get("illegal_tax_observed"):
         return True
     if v.get("armed_presence") is False or v.get("illegal_tax_observed") is False:
+        return False
+    if actors and all(a.get("taxes") is False for a in actors):
         return False
     return None
 

@@ -174,6 +174,7 @@ PUBLIC_VISIT_FIELDS = (
     "source",
     "project",
     "onsite",
+    "record_type",
     "no_visit_reason",
     "workers",
     "pits",
@@ -184,6 +185,7 @@ PUBLIC_VISIT_FIELDS = (
     "traceability_scheme",
     "qualification",
     "mechanisation",
+    "mechanisation_level",
     "women",
     "women_work",
     "pregnant_women",
@@ -227,6 +229,7 @@ def visit_data(visit: Visit, access: Access, programme_id: int) -> dict[str, Any
                     "kind": a.kind,
                     "frequency": a.frequency,
                     "activities": a.activities,
+                    "conduct": a.conduct,
                 }
                 for a in visit.armed_actors.all()
             ],

@@ -58,12 +58,33 @@ ACTIVITIES = (
 )
 MAX_MINERALS = MAX_ACTORS = 3
 MAX_STATE_SERVICES = 4
+TAXING = ("entry-taxation", "commercial-taxation", "production-taxation")
+# Keys read on an ordered scale of data/vocabulary.yaml ("scales"); a layout adds its own
+# (ipis.yaml, "ordinals").
+ORDINALS: dict[str, str] = {"mechanisation_level": "level"}
+# Keys that say what a row is, where and whose: a row filling only these observes nothing.
+STATUS_KEYS = frozenset(
+    [
+        *("key", "pcode", "date", "onsite", "no_visit_reason", "source", "project", "geom"),
+        *("latitude", "longitude", *SITE_TEXT, "working", "legal_status"),
+        *("qualification", "traceability", "informant", "notes"),
+    ]
+)
+
+
+class RecordType:
+    """What a row is: a visit on site, a status update, or a report by a third party."""
+
+    ONSITE = "onsite"
+    STATUS = "status"
+    THIRD_PARTY = "third-party"
 
 
 def keys() -> list[str]:
     """Every key a record reads: the targets of a column mapping and of the XLSForm."""
     found = ["key", "pcode", "date", "onsite", "latitude", "longitude", "geom", *SITE_TEXT]
     found += ["working", "legal_status", "qualification", *VISIT_TEXT, "workers", "pits"]
+    found += list(ORDINALS)
     found += [*FLAGS, *WORK_LISTS, "accident_causes", "traceability", "minerals"]
     for n in range(1, MAX_MINERALS + 1):
         found += [f"mineral{n}", f"mineral{n}_selling_points", f"mineral{n}_final_destination"]
@@ -106,6 +127,8 @@ class Context:
     mineral: Callable[[str], int | None]
     indicators: Mapping[str, Any] = field(default_factory=dict)  # slug: Indicator
     key_prefix: str = ""
+    ordinals: Mapping[str, str] = field(default_factory=lambda: dict(ORDINALS))
+    space_lists: bool = False  # XLSForm: select_multiple codes separated by spaces
     normalized: Counter[str] = field(default_factory=Counter)
     unknown_minerals: Counter[str] = field(default_factory=Counter)
 
@@ -131,6 +154,9 @@ class _Row:
         self.problems.append(Problem(self.number, heading, (self.raw(key) or "")[:200], reason))
 
     def read(self, key: str, reader: Callable[..., Any], *args: Any) -> Any:
+        raw = self.raw(key)
+        if raw is not None and (values.is_none_word(raw) or values.is_unknown_word(raw)):
+            return None  # "Aucun", "Je ne sais pas": nothing, or nobody knew; no problem
         try:
             return (
                 reader(*args, self.raw(key), self.note)
@@ -168,10 +194,32 @@ def build(
     _minerals(row, record)
     _actors(row, record)
     _indicators(row, record)
+    record.visit["record_type"] = _record_type(row, record)
     record.visit["known"], record.visit["present"] = flags_of(
         {**record.visit, "armed_actors": record.actors}
     )
     return record, row.problems
+
+
+def _record_type(row: _Row, record: Record) -> str:
+    """A third party's report (kept, marked), a status row (observes nothing: it updates
+    the site's qualification and traceability, never stands for its latest visit), or
+    a visit on site."""
+    vocabulary = values.vocabulary()
+    if values.fold(record.visit["no_visit_reason"]) in {
+        values.fold(w) for w in vocabulary["third_party"]
+    }:
+        return RecordType.THIRD_PARTY
+    if values.fold(record.visit["project"]) in {
+        values.fold(w) for w in vocabulary["status_projects"]
+    }:
+        return RecordType.STATUS
+    observed = any(
+        not values.blank(cell) for key, cell in row.cells.items() if key not in STATUS_KEYS
+    )
+    if not observed or record.visit["onsite"] is False:
+        return RecordType.STATUS
+    return RecordType.ONSITE
 
 
 def _site(row: _Row, record: Record) -> None:
@@ -206,12 +254,17 @@ def _visit(row: _Row, record: Record) -> None:
     for key in FLAGS:
         visit[key] = row.read(key, values.flag)
     for key in WORK_LISTS:
-        found, unknown = values.codes("work", row.raw(key), row.note)
+        found, unknown = values.codes("work", row.raw(key), row.note, row.context.space_lists)
         visit[key] = found + unknown
         if unknown:
             row.note("kind of work kept as written")
-    visit["accident_causes"] = values.items(row.raw("accident_causes"))
+    visit["accident_causes"] = values.items(row.raw("accident_causes"), row.context.space_lists)
+    for key, scale in row.context.ordinals.items():
+        visit[key] = row.read(key, values.ordinal, scale) or ""
     visit["qualification"] = row.read("qualification", values.code, "qualification") or ""
+    written = row.text("qualification", 80)
+    nothing = values.is_unknown_word(written) or values.is_none_word(written)
+    visit["qualification_as_recorded"] = "" if nothing else written
     _traceability(row, visit)
     _state_services(row, visit)
 
@@ -219,7 +272,7 @@ def _visit(row: _Row, record: Record) -> None:
 def _traceability(row: _Row, visit: dict[str, Any]) -> None:
     raw = row.raw("traceability")
     visit["traceability"], visit["traceability_scheme"] = None, ""
-    if values.blank(raw):
+    if values.blank(raw) or values.is_unknown_word(str(raw)):
         return
     try:
         visit["traceability"] = values.flag(raw, row.note)
@@ -234,17 +287,29 @@ def _state_services(row: _Row, visit: dict[str, Any]) -> None:
     names: list[str] = []
     for n in range(1, MAX_STATE_SERVICES + 1):
         names += values.items(row.raw(f"state_service{n}"), spaces=False)
-    names += values.items(row.raw("state_services"))
-    taxing = {values.fold(n) for n in values.items(row.raw("state_services_taxing"))}
+    spaces = row.context.space_lists
+    names += values.items(row.raw("state_services"), spaces)
+    taxing = {values.fold(n) for n in values.items(row.raw("state_services_taxing"), spaces)}
     saw_none = any(
         not values.blank(row.raw(k)) and values.is_none_word(str(row.raw(k)))
         for k in [f"state_service{n}" for n in range(1, MAX_STATE_SERVICES + 1)]
         + ["state_services"]
     )
     unique = list(dict.fromkeys(names))
-    visit["state_services"] = [{"name": n, "taxes": values.fold(n) in taxing} for n in unique]
+    visit["state_services"] = [
+        {"name": n, "code": _service_code(row, n), "taxes": values.fold(n) in taxing}
+        for n in unique
+    ]
     if visit.get("state_service_present") is None and (unique or saw_none):
         visit["state_service_present"] = bool(unique)
+
+
+def _service_code(row: _Row, name: str) -> str:
+    try:
+        return values.code("state_service", name, row.note) or ""
+    except Unreadable:
+        row.note("state service kept as written")
+        return ""
 
 
 def _minerals(row: _Row, record: Record) -> None:
@@ -259,7 +324,7 @@ def _minerals(row: _Row, record: Record) -> None:
                     row.text(f"mineral{n}_final_destination", 300),
                 )
             )
-    for name in values.items(row.raw("minerals")):
+    for name in values.items(row.raw("minerals"), row.context.space_lists):
         names.append((name[:80], "", ""))
     seen: set[str] = set()
     for position, (name, selling, destination) in enumerate(names, start=1):
@@ -281,35 +346,67 @@ def _minerals(row: _Row, record: Record) -> None:
 
 
 def _actors(row: _Row, record: Record) -> None:
+    """Up to three armed actors. A none word ("Aucun") in a name or type cell is no actor;
+    the type cell may carry what was seen after its code ("FARDC - Pas d'ingérence
+    constatée"); a taxation flag at 0 is an explicit "does not tax", a blank no data."""
     for n in range(1, MAX_ACTORS + 1):
         name = row.text(f"actor{n}_name", 200)
+        if values.is_none_word(name) or values.is_unknown_word(name):
+            name = ""
         kind_cell = row.raw(f"actor{n}_kind")
-        activities, unknown = values.codes("activities", row.raw(f"actor{n}_activities"), row.note)
+        if not values.blank(kind_cell) and (
+            values.is_none_word(str(kind_cell)) or values.is_unknown_word(str(kind_cell))
+        ):
+            kind_cell = None
+        listed = row.raw(f"actor{n}_activities")
+        activities, unknown = values.codes("activities", listed, row.note, row.context.space_lists)
         for unread in unknown:
             row.problem(
                 f"actor{n}_activities", f"{unread!r} is not a known activity of armed actors"
             )
+        answered: dict[str, bool] = {}
+        if values.items(
+            listed, row.context.space_lists
+        ):  # a list of what they do: what it leaves out, they do not
+            answered = {a: a in activities for a in ACTIVITIES}
         for activity in ACTIVITIES:
-            if (
-                row.read(f"actor{n}_{activity.replace('-', '_')}", values.flag)
-                and activity not in activities
-            ):
+            flag = row.read(f"actor{n}_{activity.replace('-', '_')}", values.flag)
+            if flag is not None:
+                answered[activity] = answered.get(activity, False) or flag
+            if flag and activity not in activities:
                 activities.append(activity)
-        if (not name or values.is_none_word(name)) and values.blank(kind_cell) and not activities:
+        if not name and values.blank(kind_cell) and not activities:
             continue
-        kind = row.read(f"actor{n}_kind", values.code, "actor_kind")
+        kind, conduct = None, ""
+        if not values.blank(kind_cell):
+            try:
+                kind, rest = values.split_code("actor_kind", kind_cell, row.note)
+            except Unreadable as exc:
+                row.problem(f"actor{n}_kind", str(exc))
+                rest = ""
+            if rest:
+                try:
+                    conduct = values.code("actor_conduct", rest, row.note) or ""
+                except Unreadable:
+                    row.problem(f"actor{n}_kind", f"{rest!r} is not a known conduct of actors")
         if kind is None and name:
             try:
                 kind = values.code("actor_kind", name, row.note)
             except Unreadable:
                 kind = None
+        taxes_answered = [answered[a] for a in TAXING if a in answered]
         record.actors.append(
             {
                 "position": n,
-                "name": "" if values.is_none_word(name) else name,
+                "name": name,
                 "kind": kind or "",
-                "frequency": row.text(f"actor{n}_frequency", 40),
+                "frequency": row.read(f"actor{n}_frequency", values.code, "frequency") or "",
                 "activities": activities,
+                "conduct": conduct,
+                "interference": True
+                if activities
+                else (False if conduct == "no-interference" else None),
+                "taxes": True if any(taxes_answered) else (False if taxes_answered else None),
             }
         )
     if record.actors and record.visit.get("armed_presence") is None:

@@ -87,6 +87,9 @@ class ArmedActorOut(Schema):
     kind: str
     frequency: str
     activities: list[str]
+    conduct: str = Field(
+        "", description="what the type cell says was seen: no-interference, no-data, undisciplined"
+    )
 
 
 class RestrictedVisitOut(Schema):
@@ -103,6 +106,9 @@ class VisitOut(Schema):
     source: str
     project: str
     onsite: bool = Field(..., description="False for a status record made off site")
+    record_type: str = Field(
+        ..., description="onsite, status (observes nothing) or third-party (a report by others)"
+    )
     no_visit_reason: str
     workers: int | None
     pits: int | None
@@ -114,6 +120,7 @@ class VisitOut(Schema):
     traceability_scheme: str
     qualification: str
     mechanisation: bool | None
+    mechanisation_level: str = Field(..., description="low, medium, high; empty is no data")
     women: bool | None
     women_work: list[str]
     pregnant_women: bool | None

@@ -104,7 +104,23 @@ def _bump_on_signal(**kwargs: Any) -> None:
         bump()
 
 
-def build(token: str = "") -> Snapshot:
+def observed(third_party: bool | None = None) -> models.Q:
+    """The records that may stand for a site's latest observed visit: visits on site, and
+    reports by a third party when asked (``ASMHUB_MONITORING_COUNT_THIRD_PARTY``); status
+    rows never."""
+    from django.conf import settings
+
+    from asmhub.monitoring.models import Visit
+
+    if third_party is None:
+        third_party = settings.ASMHUB_MONITORING_COUNT_THIRD_PARTY
+    found = models.Q(record_type=Visit.RecordType.ONSITE, onsite=True)
+    if third_party:
+        found |= models.Q(record_type=Visit.RecordType.THIRD_PARTY)
+    return found
+
+
+def build(token: str = "", third_party: bool | None = None) -> Snapshot:
     from asmhub.monitoring.models import CorrectiveAction, Incident, Site, Visit
 
     snapshot = Snapshot(token)
@@ -131,7 +147,7 @@ def build(token: str = "") -> Snapshot:
     by_pk = snapshot.by_pk
     current_pk, entry_or_none = None, None
     for site_id, date, known, present in (
-        Visit.objects.filter(onsite=True)
+        Visit.objects.filter(observed(third_party))
         .order_by("site_id", "date", "pk")
         .values_list("site_id", "date", "known", "present")
         .iterator(chunk_size=20_000)

@@ -42,7 +42,7 @@ ROMAN = ("I", "II", "III", "IV", "V")
 SYLLABLES: tuple[str, ...] = ("ka", "mi", "tu", "ga", "lu", "nya", "ba", "ki", "mbe", "ru", "shi")
 SYLLABLES += ("se", "wa", "zi", "ko", "ngo", "bi", "na", "ma", "le", "sa", "mu", "ta", "ri", "ndi")
 SYLLABLES += ("kwa", "bo", "he", "ge", "yo", "ha", "ku", "li")
-FLAG_COLUMNS = ("mercury", "presence", "interference", "mechanisation", "childunder15", "women")
+FLAG_COLUMNS = ("mercury", "presence", "interference", "childunder15", "women")
 SPELLINGS = {
     "Or": ("OR", "or", "Or "),
     "Cassitérite": ("cassiterite", "Cassiterite", "CASSITERITE"),
@@ -363,7 +363,10 @@ class _Generator:
             if presence:
                 armed_group = self._actors(row, site, rng, year, interference)
         if year.mechanisation is not None and rnd() >= blank:
-            row["mechanisation"] = _flag(rnd() < year.mechanisation)
+            # IPIS writes the level of mechanisation: Bas, Moyen, Haut
+            row["mechanisation"] = (
+                "Bas" if rnd() >= year.mechanisation else ("Moyen" if rnd() < 0.7 else "Haut")
+            )
         if site.group == "gold" and year.mercury is not None and rnd() >= blank:
             row["mercury"] = _flag(site.mercury < year.mercury)
         if year.women is not None and rnd() >= blank:

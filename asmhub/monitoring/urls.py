@@ -30,6 +30,7 @@ urlpatterns = [
     path("imports/", views_import.imports, name="imports"),
     path("imports/<int:pk>/", views_import.batch, name="import"),
     path("imports/<int:pk>/commit/", views_import.commit, name="import-commit"),
+    path("imports/<int:pk>/problems.csv", views_import.problems_csv, name="import-problems"),
     path("imports/mappings/new/", views_import.mapping_create, name="mapping-create"),
     path("form/site-visit.xlsx", views_xlsform.site_visit_form, name="xlsform"),
     path("tax-check/", views_tax.tax_check, name="tax-check"),

@@ -168,18 +168,58 @@ def date(cell: str | None, note: Note = _ignore) -> dt.date | None:
     raise Unreadable(f"{text!r} is not a date (YYYY-MM-DD or DD/MM/YYYY)")
 
 
-def items(cell: str | None, spaces: bool = True) -> list[str]:
-    """A comma- or semicolon-separated list; with ``spaces``, a list of codes separated by
-    spaces too (as XLSForm writes select_multiple answers). Names ("Division des Mines")
-    are read with ``spaces=False``."""
-    if blank(cell) or is_none_word(str(cell)):
+def is_unknown_word(cell: str) -> bool:
+    """ "Je ne sais pas", "Inconnu": the survey recorded that nobody knew (no data)."""
+    return fold(cell) in _unknown_words()
+
+
+@cache
+def _unknown_words() -> frozenset[str]:
+    return frozenset(fold(w) for w in vocabulary()["unknown"])
+
+
+def items(cell: str | None, spaces: bool = False) -> list[str]:
+    """The values of a list cell: split on commas and semicolons, never on a slash
+    ("N/A") nor on the spaces inside a phrase ("Je ne sais pas", "Transport des
+    minerais"). With ``spaces`` (XLSForm's select_multiple answers, ``digging
+    transport``), a cell without commas is split on its spaces unless it is one phrase
+    of the vocabulary."""
+    if blank(cell) or is_none_word(str(cell)) or is_unknown_word(str(cell)):
         return []
-    text = str(cell)
-    if re.search(r"[,;/|]", text):
-        parts = re.split(r"[,;/|]", text)
-    else:
-        parts = re.split(r"\s+(?=\S)", text) if spaces else [text]
-    return [p.strip() for p in parts if p.strip()]
+    parts = [p.strip() for p in re.split(r"[,;]", str(cell))]
+    parts = [p for p in parts if p and not is_none_word(p) and not is_unknown_word(p)]
+    if spaces and len(parts) == 1 and fold(parts[0]) not in _all_codes():
+        return parts[0].split()
+    return parts
+
+
+@cache
+def _all_codes() -> frozenset[str]:
+    """Every code and spelling of the vocabulary's coded sections, folded."""
+    found: set[str] = set()
+    sections = [c for s, c in vocabulary().items() if isinstance(c, dict) and s != "scales"]
+    for content in [*sections, *vocabulary()["scales"].values()]:
+        for code_name, spellings in content.items():
+            found.add(fold(str(code_name)))
+            found |= {fold(str(s)) for s in spellings}
+    return frozenset(found)
+
+
+SEPARATOR = re.compile(r"\s+[-–—:]\s+|\s*\(")
+
+
+def split_code(section: str, cell: str | None, note: Note = _ignore) -> tuple[str | None, str]:
+    """The code at the start of a cell and what follows it: ``FARDC - Éléments
+    indisciplinés`` is (``army``, ``Éléments indisciplinés``)."""
+    if blank(cell):
+        return None, ""
+    text = str(cell).strip()
+    match = SEPARATOR.search(text)
+    if match and fold(text) not in _codes(section):
+        head, rest = text[: match.start()], text[match.end() :].rstrip(")").strip()
+        if fold(head) in _codes(section):
+            return _codes(section)[fold(head)], rest
+    return code(section, text, note), ""
 
 
 def code(section: str, cell: str | None, note: Note = _ignore) -> str | None:
@@ -192,6 +232,10 @@ def code(section: str, cell: str | None, note: Note = _ignore) -> str | None:
         if str(cell).strip().lower() not in _spellings(section):  # accents, spaces: a variant
             note(f"{section.replace('_', ' ')} written as {str(cell).strip()!r}")
         return codes[text]
+    match = SEPARATOR.search(text)  # "PNC - Éléments indisciplinés", "iTSCi (via SAEMAPE)"
+    if match and text[: match.start()] in codes:
+        note(f"{section.replace('_', ' ')} read from the code at the start of a cell")
+        return codes[text[: match.start()]]
     for spelling, value in codes.items():  # "Mai-Mai Yakutumba" is a Mai-Mai group
         if len(spelling) > 3 and text.startswith(spelling + " "):
             note(f"{section.replace('_', ' ')} read from {str(cell).strip()!r}")
@@ -199,11 +243,33 @@ def code(section: str, cell: str | None, note: Note = _ignore) -> str | None:
     raise Unreadable(f"{str(cell).strip()!r} is not a known {section.replace('_', ' ')}")
 
 
-def codes(section: str, cell: str | None, note: Note = _ignore) -> tuple[list[str], list[str]]:
+def ordinal(scale: str, cell: str | None, note: Note = _ignore) -> str | None:
+    """The step of an ordered scale (``data/vocabulary.yaml``, ``scales``): ``Bas`` is low."""
+    if blank(cell) or is_unknown_word(str(cell)):
+        return None
+    steps = vocabulary()["scales"][scale]
+    found = _scale_words(scale).get(fold(str(cell)))
+    if found is None:
+        spelled = ", ".join(f"{s} ({steps[s][0]})" if steps[s] else s for s in steps)
+        raise Unreadable(f"{str(cell).strip()!r} is not one of {spelled}")
+    return found
+
+
+@cache
+def _scale_words(scale: str) -> dict[str, str]:
+    steps = vocabulary()["scales"][scale]
+    found = {fold(str(step)): str(step) for step in steps}
+    found.update({fold(str(s)): str(step) for step, spellings in steps.items() for s in spellings})
+    return found
+
+
+def codes(
+    section: str, cell: str | None, note: Note = _ignore, spaces: bool = False
+) -> tuple[list[str], list[str]]:
     """The codes of a list cell, and the items no code matched (kept as written)."""
     found: list[str] = []
     unknown: list[str] = []
-    for item in items(cell):
+    for item in items(cell, spaces):
         try:
             value = code(section, item, note)
         except Unreadable:

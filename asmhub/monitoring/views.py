@@ -146,7 +146,10 @@ def sites_export(request: HttpRequest, fmt: str) -> HttpResponse:
 
 def _risk_chart(visits: list[dict[str, Any]]) -> dict[str, Any]:
     """The charts' data: workers and the four map observations per on-site visit."""
-    onsite = sorted((v for v in visits if v["onsite"]), key=lambda v: (v["date"], v["id"]))
+    onsite = sorted(
+        (v for v in visits if v["onsite"] and v.get("record_type", "onsite") == "onsite"),
+        key=lambda v: (v["date"], v["id"]),
+    )
 
     def when(day: dt.date) -> float:
         return round(day.year + (day.timetuple().tm_yday - 1) / 366, 4)

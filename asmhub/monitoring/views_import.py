@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -63,7 +63,10 @@ def batch(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
         programme__in=_managed(request),
     )
-    problems = Paginator(found.report.get("problems", []), PROBLEMS_PER_PAGE)
+    groups = found.report.get("problem_values")
+    if groups is None:  # a report written before problems were grouped
+        groups = [{**p, "count": 1, "rows": [p["row"]]} for p in found.report.get("problems", [])]
+    problems = Paginator(groups, PROBLEMS_PER_PAGE)
     return render(
         request,
         "monitoring/import.html",
@@ -72,6 +75,21 @@ def batch(request: HttpRequest, pk: int) -> HttpResponse:
             "report": found.report,
             "problems": problems.get_page(request.GET.get("page")),
         },
+    )
+
+
+@login_required
+def problems_csv(request: HttpRequest, pk: int) -> FileResponse:
+    """Every problem of an import, streamed from the file storage."""
+    found = get_object_or_404(ImportBatch, pk=pk, programme__in=_managed(request))
+    if not found.problems_file:
+        raise Http404(_("This import has no list of problems."))
+    name = f"{found.filename.rsplit('.', 1)[0]}-problems.csv"
+    return FileResponse(
+        found.problems_file.open("rb"),
+        as_attachment=True,
+        filename=name,
+        content_type="text/csv; charset=utf-8",
     )
 
 

@@ -308,6 +308,7 @@ def read_submissions(content: bytes, filename: str) -> Source:
         ignored=columns.ignored,
         unknown=columns.unknown,
         notes=notes,
+        space_lists=True,  # select_multiple answers: codes separated by spaces
     )
 
 

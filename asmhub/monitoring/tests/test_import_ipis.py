@@ -106,12 +106,12 @@ def test_a_good_row_is_checked_then_written(programme: Programme) -> None:
     )
     assert visit.women_work == ["transport", "trading"]
     assert (visit.traceability, visit.traceability_scheme) == (True, "ITSCI")
-    assert visit.state_services == [{"name": "SAEMAPE", "taxes": False}]
+    assert visit.state_services == [{"name": "SAEMAPE", "code": "saemape", "taxes": False}]
     actor = ArmedActor.objects.get(visit=visit)
     assert (actor.kind, actor.activities, actor.frequency) == (
         "army",
         ["entry-taxation"],
-        "Permanent",
+        "permanent",
     )
     minerals = list(visit.minerals.values_list("name", "selling_points", "final_destination"))
     assert minerals == [("Cassitérite", "Mubi", "Goma")]

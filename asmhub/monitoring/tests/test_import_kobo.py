@@ -117,9 +117,9 @@ def test_the_commit_writes_sites_visits_indicators_and_the_split_geopoint(
     assert visit.armed_presence is True and visit.armed_interference is False
     assert visit.women_work == ["transport", "trading", "food"]
     assert visit.state_services == [
-        {"name": "SAEMAPE", "taxes": True},
-        {"name": "Mines", "taxes": True},
-        {"name": "PMH", "taxes": False},
+        {"name": "SAEMAPE", "code": "saemape", "taxes": True},
+        {"name": "Mines", "code": "mines-division", "taxes": True},
+        {"name": "PMH", "code": "mines-police", "taxes": False},
     ]
     assert (visit.traceability, visit.traceability_scheme, visit.qualification) == (
         True,

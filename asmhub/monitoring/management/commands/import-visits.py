@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,16 @@ class Command(BaseCommand):
         parser.add_argument("--mapping", help="The saved column mapping's name (--format mapped)")
         parser.add_argument("--as", dest="username", help="Import as this user (a manager)")
         parser.add_argument("--commit", action="store_true", help="Write the readable rows")
-        parser.add_argument("--problems", type=int, default=20, help="How many problems to list")
+        parser.add_argument(
+            "--problems",
+            type=int,
+            default=20,
+            help="How many (column, value) pairs with problems to list, most frequent first",
+        )
+        parser.add_argument(
+            "--problems-csv",
+            help="Write every problem (row, column, value, reason) to this CSV file",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         programme = Programme.objects.filter(slug=options["programme"]).first()
@@ -52,11 +62,31 @@ class Command(BaseCommand):
         except importers.ImportFileError as exc:
             raise CommandError(str(exc)) from exc
         report = batch.report
-        for problem in report.get("problems", [])[: options["problems"]]:
-            self.stderr.write(
-                f"{path.name}, row {problem['row']}, column {problem['column']}"
-                f" ({problem['value']!r}): {problem['reason']}"
-            )
+        if report.get("problem_count"):
+            self.stderr.write(f"{path.name}: problems by column")
+            for column, count in report.get("problem_columns", {}).items():
+                self.stderr.write(f"  {column}: {count}")
+            self.stderr.write(f"{path.name}: problems by column and value, with example rows")
+            for group in report.get("problem_values", [])[: options["problems"]]:
+                rows = ", ".join(str(r) for r in group["rows"])
+                more = ", …" if group["count"] > len(group["rows"]) else ""
+                self.stderr.write(
+                    f"  {group['column']} {group['value']!r}: {group['count']}"
+                    f" (rows {rows}{more}): {group['reason']}"
+                )
+        if batch.problems_file:
+            if options["problems_csv"]:
+                with (
+                    batch.problems_file.open("rb") as source,
+                    Path(options["problems_csv"]).open("wb") as target,
+                ):
+                    shutil.copyfileobj(source, target)
+                self.stderr.write(f"Every problem: {options['problems_csv']}")
+            else:
+                self.stderr.write(
+                    f"Every problem: {batch.problems_file.name} in the file storage"
+                    " (--problems-csv PATH writes a copy)"
+                )
         figures = importers.summary(report)
         verb = "imported" if options["commit"] else "checked (nothing written; --commit writes)"
         self.stdout.write(
