@@ -155,7 +155,8 @@ class _Row:
 
     def read(self, key: str, reader: Callable[..., Any], *args: Any) -> Any:
         raw = self.raw(key)
-        if raw is not None and (values.is_none_word(raw) or values.is_unknown_word(raw)):
+        nothing = raw is not None and (values.is_none_word(raw) or values.is_unknown_word(raw))
+        if nothing and not (reader is values.code and values.listed(args[0], str(raw))):
             return None  # "Aucun", "Je ne sais pas": nothing, or nobody knew; no problem
         try:
             return (

@@ -222,6 +222,12 @@ def split_code(section: str, cell: str | None, note: Note = _ignore) -> tuple[st
     return code(section, text, note), ""
 
 
+def listed(section: str, cell: str) -> bool:
+    """Whether ``cell`` is a spelling the vocabulary lists in ``section``: there a word
+    such as "none" is a value (a site with no legal title), not the absence of one."""
+    return fold(cell) in _codes(section)
+
+
 def code(section: str, cell: str | None, note: Note = _ignore) -> str | None:
     """The code of a vocabulary section (``qualification``, ``actor_kind``…) for a cell."""
     if blank(cell):

@@ -123,6 +123,7 @@ def test_a_granted_user_reads_the_restricted_part(
             "kind": "non-state",
             "frequency": "permanent",
             "activities": ["entry-taxation"],
+            "conduct": "",
         }
     ]
     assert (data["latitude"], data["longitude"]) == (-1.234567, 28.765432)

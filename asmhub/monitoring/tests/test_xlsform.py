@@ -144,6 +144,7 @@ def read(
         mineral=lambda name: getattr(lookup.mineral(name), "pk", None),
         indicators=indicators or {},
         key_prefix=xlsform.KEY_PREFIX,
+        space_lists=True,  # as the form's exports are read
     )
     row = {"pcode": "codmine00012", "date": "2024-02-06", **cells}
     record, problems = records.build(2, row, {}, context)
@@ -186,9 +187,9 @@ def test_state_services_and_traceability_read_as_the_form_writes_them() -> None:
     )
     assert problems == []
     assert record.visit["state_services"] == [
-        {"name": "SAEMAPE", "taxes": True},
-        {"name": "Mines", "taxes": True},
-        {"name": "PMH", "taxes": False},
+        {"name": "SAEMAPE", "code": "saemape", "taxes": True},
+        {"name": "Mines", "code": "mines-division", "taxes": True},
+        {"name": "PMH", "code": "mines-police", "taxes": False},
     ]
     assert (record.visit["traceability"], record.visit["traceability_scheme"]) == (True, "ITSCI")
     record, _, _ = read({"traceability": "0"})
