@@ -12,6 +12,7 @@ triggered it, so a curator sees why.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 import unicodedata
@@ -155,3 +156,49 @@ def evaluate(
         "f1": sum(s.f1 for s in supported) / n,
     }
     return ordered, macro
+
+
+SPLIT_SEED = "asmhub-sdg-eval-1"
+
+
+def split_of(item_id: str, seed: str = SPLIT_SEED, test_share: float = 0.5) -> str:
+    """'test' or 'tune', fixed by a seeded hash of the id (never by the text or its labels)."""
+    digest = hashlib.sha256(f"{seed}:{item_id}".encode()).digest()
+    return "test" if int.from_bytes(digest[:8], "big") / 2**64 < test_share else "tune"
+
+
+@dataclass
+class BalancedScore:
+    label: str
+    positives: int
+    negatives: int
+    correct: int
+
+    @property
+    def accuracy(self) -> float:
+        total = self.positives + self.negatives
+        return self.correct / total if total else 0.0
+
+
+def balanced_accuracy(
+    items: list[tuple[str, set[str], set[str]]],
+    labels: Iterable[str],
+    seed: str = SPLIT_SEED,
+) -> list[BalancedScore]:
+    """Per label, accuracy over its positives and as many of its negatives.
+
+    ``items`` are (id, expected, predicted). The negatives are the items without the
+    label, ordered by a seeded hash of their id, the first as many as there are
+    positives (all of them if fewer): predicting nothing scores about one half.
+    """
+    result = []
+    for label in labels:
+        positives = [item for item in items if label in item[1]]
+        negatives = sorted(
+            (item for item in items if label not in item[1]),
+            key=lambda item: hashlib.sha256(f"{seed}:{label}:{item[0]}".encode()).digest(),
+        )[: len(positives)]
+        correct = sum(1 for item in positives if label in item[2])
+        correct += sum(1 for item in negatives if label not in item[2])
+        result.append(BalancedScore(label, len(positives), len(negatives), correct))
+    return result
