@@ -86,6 +86,8 @@ class Document:
 
 
 def _plurals(word: str) -> tuple[str, ...]:
+    if len(word) < 4:  # "aid" must not find "AIDS", nor "sea" "seas" (Aurora lists both)
+        return (word,)
     forms = {word, word + "s", word + "es"}
     if word.endswith("y") and len(word) > 2 and word[-2] not in "aeiou":
         forms.add(word[:-1] + "ies")

@@ -8,6 +8,15 @@ phrases found, each counted with diminishing returns: ``score = sum(w * (1 + ln 
 The confidence is ``1 - exp(-score)``, so one weak word stays below one half and
 several specific phrases approach one. Each suggestion lists the phrases that
 triggered it, so a curator sees why.
+
+A ``Rule`` is a boolean query (``asmhub.lib.boolquery``: phrases, wildcards, AND, OR,
+AND NOT, W/n, PRE/n) that signals one label with a weight: each distinct rule that
+matches adds ``weight * (1 + ln w)`` where w is the number of distinct words or phrases
+it matched, and those words become triggers. The SDG queries of
+the Aurora Universities Network are read as rules.
+
+Two terms that fold to the same phrase (an English and a French keyword spelt alike)
+count once per label, with the larger weight.
 """
 
 from __future__ import annotations
@@ -19,6 +28,8 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+
+from asmhub.lib.boolquery import Document, Query
 
 
 def fold(text: str) -> str:
@@ -35,6 +46,14 @@ class Term:
     labels: tuple[str, ...]
     weight: float = 1.0
     case_sensitive: bool = False
+
+
+@dataclass(frozen=True)
+class Rule:
+    label: str
+    query: Query
+    weight: float = 1.0
+    name: str = ""  # where the rule comes from, e.g. "aurora:7.2"
 
 
 @dataclass
@@ -54,8 +73,11 @@ def _pattern(phrases: Iterable[str]) -> re.Pattern[str] | None:
 
 
 class Tagger:
-    def __init__(self, terms: Iterable[Term], version: str = "") -> None:
+    def __init__(
+        self, terms: Iterable[Term], version: str = "", rules: Iterable[Rule] = ()
+    ) -> None:
         self.version = version
+        self.rules = list(rules)
         self._folded: dict[str, list[Term]] = defaultdict(list)
         self._exact: dict[str, list[Term]] = defaultdict(list)
         for term in terms:
@@ -70,7 +92,7 @@ class Tagger:
 
     @property
     def size(self) -> int:
-        return len(self._folded) + len(self._exact)
+        return len(self._folded) + len(self._exact) + len(self.rules)
 
     def _matches(self, text: str) -> dict[str, int]:
         """Each matched phrase (as the ontology writes it, folded) with its count."""
@@ -88,13 +110,31 @@ class Tagger:
         found: dict[str, Suggestion] = {}
         for key, count in self._matches(text).items():
             terms = self._exact[key[1:]] if key.startswith("=") else self._folded[key]
+            best: dict[str, Term] = {}  # per label, the heaviest of the terms spelt alike
             for term in terms:
                 for label in term.labels:
-                    scores[label] += term.weight * (1 + math.log(count))
-                    suggestion = found.setdefault(label, Suggestion(label, 0.0))
-                    if term.phrase not in suggestion.triggers:
-                        suggestion.triggers.append(term.phrase)
-                    suggestion.count += count
+                    if label not in best or term.weight > best[label].weight:
+                        best[label] = term
+            for label, term in best.items():
+                scores[label] += term.weight * (1 + math.log(count))
+                suggestion = found.setdefault(label, Suggestion(label, 0.0))
+                if term.phrase not in suggestion.triggers:
+                    suggestion.triggers.append(term.phrase)
+                suggestion.count += count
+        if self.rules:
+            doc = Document(text)
+            for rule in self.rules:
+                hit = rule.query.match(doc)
+                if not hit.matched:
+                    continue
+                # diminishing returns on the distinct words a rule matched: one broad
+                # word of a weak rule stays below one half, two of them pass
+                scores[rule.label] += rule.weight * (1 + math.log(len(hit.evidence)))
+                suggestion = found.setdefault(rule.label, Suggestion(rule.label, 0.0))
+                for word in hit.evidence:
+                    if word not in suggestion.triggers:
+                        suggestion.triggers.append(word)
+                suggestion.count += 1
         result = []
         for label, suggestion in found.items():
             suggestion.confidence = round(1 - math.exp(-scores[label]), 3)
