@@ -22,6 +22,7 @@ import bisect
 import re
 import unicodedata
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 WORD = re.compile(r"[a-z0-9]+")
@@ -50,23 +51,67 @@ def words(text: str) -> list[str]:
     return WORD.findall(fold(text))
 
 
+class Lexicon:
+    """Every query word of a set of queries, so a passage's words are looked up once.
+
+    Without a lexicon a document looks each query word up in its own vocabulary; with
+    one, it goes through its few distinct words and finds every query word they match.
+    """
+
+    def __init__(self, queries: Iterable[Query]) -> None:
+        self.exact: dict[str, list[str]] = defaultdict(list)
+        self.prefixes: dict[str, list[Pattern]] = defaultdict(list)
+        seen: set[str] = set()
+        for query in queries:
+            for pattern in query.root.patterns():
+                if pattern.text in seen:
+                    continue
+                seen.add(pattern.text)
+                if pattern.prefix is None:
+                    for form in pattern.forms:
+                        self.exact[form].append(pattern.text)
+                else:
+                    self.prefixes[pattern.prefix].append(pattern)
+        self.longest = max((len(p) for p in self.prefixes), default=0)
+
+
 class Document:
     """A passage's folded words, indexed for exact and prefix look-ups."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, lexicon: Lexicon | None = None) -> None:
         self.words = words(text)
         positions: dict[str, list[int]] = defaultdict(list)
         for i, word in enumerate(self.words):
             positions[word].append(i)
         self.positions: dict[str, list[int]] = dict(positions)
         self.vocabulary = sorted(self.positions)
-        self._cache: dict[object, list[int]] = {}
+        self._cache: dict[str, list[int]] = {}
+        self.terms: dict[str, list[Hit]] = {}  # hits of each phrase, shared by all queries
+        self.complete = lexicon is not None
+        if lexicon is not None:
+            found: dict[str, list[int]] = defaultdict(list)
+            for word, where in self.positions.items():
+                for name in lexicon.exact.get(word, ()):
+                    found[name].extend(where)
+                for k in range(1, min(len(word), lexicon.longest) + 1):
+                    for pattern in lexicon.prefixes.get(word[:k], ()):
+                        if pattern.regex is None or pattern.regex.fullmatch(word):
+                            found[pattern.text].extend(where)
+            for where in found.values():
+                where.sort()
+            self._cache = dict(found)
+
+    def present(self) -> set[str]:
+        """With a lexicon: the query words found in the passage."""
+        return set(self._cache)
 
     def find(self, pattern: Pattern) -> list[int]:
         """Positions of the words that one query word matches."""
-        hit = self._cache.get(pattern)
+        hit = self._cache.get(pattern.text)
         if hit is not None:
             return hit
+        if self.complete:
+            return []
         found: list[int] = []
         if pattern.prefix is not None:
             start = bisect.bisect_left(self.vocabulary, pattern.prefix)
@@ -81,7 +126,7 @@ class Document:
                 found.extend(self.positions.get(form, ()))
             if len(pattern.forms) > 1:
                 found.sort()
-        self._cache[pattern] = found
+        self._cache[pattern.text] = found
         return found
 
 
@@ -132,6 +177,17 @@ class Node:
     def hits(self, doc: Document) -> list[Hit]:
         raise NotImplementedError
 
+    def children_(self) -> tuple[Node, ...]:
+        return ()
+
+    def patterns(self) -> Iterator[Pattern]:
+        for child in self.children_():
+            yield from child.patterns()
+
+    def anchors(self) -> frozenset[str]:
+        """Query words of which one at least must occur for the node to match."""
+        return self.children_()[0].anchors()
+
     def render(self) -> str:
         raise NotImplementedError
 
@@ -139,14 +195,26 @@ class Node:
 @dataclass(frozen=True)
 class Term(Node):
     phrase: str
-    patterns: tuple[Pattern, ...]
+    patterns_: tuple[Pattern, ...]
+
+    def patterns(self) -> Iterator[Pattern]:
+        yield from self.patterns_
+
+    def anchors(self) -> frozenset[str]:
+        return frozenset((self.patterns_[0].text,))
 
     def hits(self, doc: Document) -> list[Hit]:
-        first = doc.find(self.patterns[0])
+        known = doc.terms.get(self.phrase)
+        if known is None:
+            known = doc.terms[self.phrase] = self._hits(doc)
+        return known
+
+    def _hits(self, doc: Document) -> list[Hit]:
+        first = doc.find(self.patterns_[0])
         if not first:
             return []
         result: list[Hit] = []
-        rest = self.patterns[1:]
+        rest = self.patterns_[1:]
         for start in first:
             end = start
             for pattern in rest:
@@ -170,6 +238,12 @@ class Term(Node):
 class Or(Node):
     children: tuple[Node, ...]
 
+    def children_(self) -> tuple[Node, ...]:
+        return self.children
+
+    def anchors(self) -> frozenset[str]:
+        return frozenset().union(*(child.anchors() for child in self.children))
+
     def hits(self, doc: Document) -> list[Hit]:
         result: list[Hit] = []
         for child in self.children:
@@ -187,6 +261,9 @@ class Near(Node):
     right: Node
     distance: int
     ordered: bool  # PRE/n: left before right
+
+    def children_(self) -> tuple[Node, ...]:
+        return (self.left, self.right)
 
     def hits(self, doc: Document) -> list[Hit]:
         lefts = self.left.hits(doc)
@@ -218,6 +295,9 @@ class Near(Node):
 class And(Node):
     children: tuple[Node, ...]
 
+    def children_(self) -> tuple[Node, ...]:
+        return self.children
+
     def hits(self, doc: Document) -> list[Hit]:
         found: list[list[Hit]] = []
         for child in self.children:
@@ -239,6 +319,9 @@ class And(Node):
 class AndNot(Node):
     left: Node
     right: Node
+
+    def children_(self) -> tuple[Node, ...]:
+        return (self.left, self.right)
 
     def hits(self, doc: Document) -> list[Hit]:
         hits = self.left.hits(doc)

@@ -29,7 +29,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from asmhub.lib.boolquery import Document, Query
+from asmhub.lib.boolquery import Document, Lexicon, Query
 
 
 def fold(text: str) -> str:
@@ -78,6 +78,12 @@ class Tagger:
     ) -> None:
         self.version = version
         self.rules = list(rules)
+        self._lexicon = Lexicon(rule.query for rule in self.rules)
+        # each rule under the query words of which one must occur for it to match
+        self._by_anchor: dict[str, list[int]] = defaultdict(list)
+        for i, rule in enumerate(self.rules):
+            for anchor in rule.query.root.anchors():
+                self._by_anchor[anchor].append(i)
         self._folded: dict[str, list[Term]] = defaultdict(list)
         self._exact: dict[str, list[Term]] = defaultdict(list)
         for term in terms:
@@ -122,8 +128,12 @@ class Tagger:
                     suggestion.triggers.append(term.phrase)
                 suggestion.count += count
         if self.rules:
-            doc = Document(text)
-            for rule in self.rules:
+            doc = Document(text, self._lexicon)
+            candidates: set[int] = set()
+            for word in doc.present():
+                candidates.update(self._by_anchor.get(word, ()))
+            for i in sorted(candidates):
+                rule = self.rules[i]
                 hit = rule.query.match(doc)
                 if not hit.matched:
                     continue
