@@ -200,12 +200,13 @@ def _cached_tagger(stamp: tuple[int, ...], families: frozenset[str] | None) -> T
 
 
 def tagger(families: frozenset[str] | None = None) -> Tagger:
-    """The tagger, rebuilt when the taxonomy or the directory changes size."""
+    """The tagger, rebuilt when the taxonomy changes size or the directory's names change."""
+    names = hash(tuple(Organization.objects.order_by("pk").values_list("pk", "name", "acronym")))
     stamp = (
         LeverIssue.objects.count(),
         Mineral.objects.count(),
         Country.objects.count(),
-        Organization.objects.count(),
+        names,
     )
     return _cached_tagger(stamp, families)
 

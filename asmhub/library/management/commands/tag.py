@@ -31,6 +31,7 @@ def parse_families(value: str) -> frozenset[str] | None:
 
 
 class Command(BaseCommand):
+    stealth_options = ("stdin",)
     help = (
         'Tag texts: reads JSON lines {"id", "text"} on stdin, writes '
         '{"id", "labels": [{"label", "confidence", "because"}]} per line.'
@@ -55,7 +56,7 @@ class Command(BaseCommand):
         if not 0 <= threshold <= 1:
             raise CommandError(f"--threshold: {threshold} is not between 0 and 1")
         engine = tagger(families)
-        stdin = getattr(self, "stdin", None) or sys.stdin
+        stdin = options.get("stdin") or sys.stdin
         for number, line in enumerate(stdin, start=1):
             if not line.strip():
                 continue
