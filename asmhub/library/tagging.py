@@ -7,7 +7,6 @@ Docs: docs/tagging.md.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from functools import lru_cache
 from pathlib import Path

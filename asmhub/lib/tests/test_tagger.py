@@ -86,7 +86,9 @@ def test_rules_add_weight_by_distinct_words_and_explain() -> None:
     ]
     tagger = Tagger([], rules=rules)
     (energy,) = tagger.tag("Efficiency of energy use.")
-    assert energy.label == "sdg:7" and energy.confidence == round(1 - math.exp(-0.8 * (1 + math.log(2))), 3)
+    assert energy.label == "sdg:7" and energy.confidence == round(
+        1 - math.exp(-0.8 * (1 + math.log(2))), 3
+    )
     assert energy.triggers == ["efficiency", "energy"]
     (weak,) = tagger.tag("Their livelihoods.")
     assert weak.confidence < 0.5

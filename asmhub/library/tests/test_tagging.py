@@ -167,7 +167,7 @@ def test_tag_names_the_bad_line_and_the_bad_option(db: None) -> None:
         call_command("tag", stdin=io.StringIO("text: water\n"), stdout=io.StringIO())
     with pytest.raises(CommandError, match="--families: unknown sgd"):
         call_command("tag", "--families", "sgd", stdin=io.StringIO(""), stdout=io.StringIO())
-    with pytest.raises(CommandError, match="--threshold: 2.0 is not between 0 and 1"):
+    with pytest.raises(CommandError, match=r"--threshold: 2\.0 is not between 0 and 1"):
         call_command("tag", "--threshold", "2", stdin=io.StringIO(""), stdout=io.StringIO())
 
 

@@ -112,7 +112,9 @@ class Command(BaseCommand):
         if options["balanced"]:
             self.report_balanced(rows, pairs)
 
-    def report_balanced(self, rows: list[dict[str, str]], pairs: list[tuple[set[str], set[str]]]) -> None:
+    def report_balanced(
+        self, rows: list[dict[str, str]], pairs: list[tuple[set[str], set[str]]]
+    ) -> None:
         ids = [row.get("id") or str(i) for i, row in enumerate(rows, start=1)]
         items = [(i, e, p) for i, (e, p) in zip(ids, pairs, strict=True)]
         labels = sorted({x for e, _p in pairs for x in e}, key=_label_order)
