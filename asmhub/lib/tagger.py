@@ -8,16 +8,28 @@ phrases found, each counted with diminishing returns: ``score = sum(w * (1 + ln 
 The confidence is ``1 - exp(-score)``, so one weak word stays below one half and
 several specific phrases approach one. Each suggestion lists the phrases that
 triggered it, so a curator sees why.
+
+A ``Rule`` is a boolean query (``asmhub.lib.boolquery``: phrases, wildcards, AND, OR,
+AND NOT, W/n, PRE/n) that signals one label with a weight: each distinct rule that
+matches adds ``weight * (1 + ln w)`` where w is the number of distinct words or phrases
+it matched, and those words become triggers. The SDG queries of
+the Aurora Universities Network are read as rules.
+
+Two terms that fold to the same phrase (an English and a French keyword spelt alike)
+count once per label, with the larger weight.
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+
+from asmhub.lib.boolquery import Document, Lexicon, Query
 
 
 def fold(text: str) -> str:
@@ -34,6 +46,14 @@ class Term:
     labels: tuple[str, ...]
     weight: float = 1.0
     case_sensitive: bool = False
+
+
+@dataclass(frozen=True)
+class Rule:
+    label: str
+    query: Query
+    weight: float = 1.0
+    name: str = ""  # where the rule comes from, e.g. "aurora:7.2"
 
 
 @dataclass
@@ -53,8 +73,17 @@ def _pattern(phrases: Iterable[str]) -> re.Pattern[str] | None:
 
 
 class Tagger:
-    def __init__(self, terms: Iterable[Term], version: str = "") -> None:
+    def __init__(
+        self, terms: Iterable[Term], version: str = "", rules: Iterable[Rule] = ()
+    ) -> None:
         self.version = version
+        self.rules = list(rules)
+        self._lexicon = Lexicon(rule.query for rule in self.rules)
+        # each rule under the query words of which one must occur for it to match
+        self._by_anchor: dict[str, list[int]] = defaultdict(list)
+        for i, rule in enumerate(self.rules):
+            for anchor in rule.query.root.anchors():
+                self._by_anchor[anchor].append(i)
         self._folded: dict[str, list[Term]] = defaultdict(list)
         self._exact: dict[str, list[Term]] = defaultdict(list)
         for term in terms:
@@ -69,7 +98,7 @@ class Tagger:
 
     @property
     def size(self) -> int:
-        return len(self._folded) + len(self._exact)
+        return len(self._folded) + len(self._exact) + len(self.rules)
 
     def _matches(self, text: str) -> dict[str, int]:
         """Each matched phrase (as the ontology writes it, folded) with its count."""
@@ -87,13 +116,35 @@ class Tagger:
         found: dict[str, Suggestion] = {}
         for key, count in self._matches(text).items():
             terms = self._exact[key[1:]] if key.startswith("=") else self._folded[key]
+            best: dict[str, Term] = {}  # per label, the heaviest of the terms spelt alike
             for term in terms:
                 for label in term.labels:
-                    scores[label] += term.weight * (1 + math.log(count))
-                    suggestion = found.setdefault(label, Suggestion(label, 0.0))
-                    if term.phrase not in suggestion.triggers:
-                        suggestion.triggers.append(term.phrase)
-                    suggestion.count += count
+                    if label not in best or term.weight > best[label].weight:
+                        best[label] = term
+            for label, term in best.items():
+                scores[label] += term.weight * (1 + math.log(count))
+                suggestion = found.setdefault(label, Suggestion(label, 0.0))
+                if term.phrase not in suggestion.triggers:
+                    suggestion.triggers.append(term.phrase)
+                suggestion.count += count
+        if self.rules:
+            doc = Document(text, self._lexicon)
+            candidates: set[int] = set()
+            for word in doc.present():
+                candidates.update(self._by_anchor.get(word, ()))
+            for i in sorted(candidates):
+                rule = self.rules[i]
+                hit = rule.query.match(doc)
+                if not hit.matched:
+                    continue
+                # diminishing returns on the distinct words a rule matched: one broad
+                # word of a weak rule stays below one half, two of them pass
+                scores[rule.label] += rule.weight * (1 + math.log(len(hit.evidence)))
+                suggestion = found.setdefault(rule.label, Suggestion(rule.label, 0.0))
+                for word in hit.evidence:
+                    if word not in suggestion.triggers:
+                        suggestion.triggers.append(word)
+                suggestion.count += 1
         result = []
         for label, suggestion in found.items():
             suggestion.confidence = round(1 - math.exp(-scores[label]), 3)
@@ -155,3 +206,49 @@ def evaluate(
         "f1": sum(s.f1 for s in supported) / n,
     }
     return ordered, macro
+
+
+SPLIT_SEED = "asmhub-sdg-eval-1"
+
+
+def split_of(item_id: str, seed: str = SPLIT_SEED, test_share: float = 0.5) -> str:
+    """'test' or 'tune', fixed by a seeded hash of the id (never by the text or its labels)."""
+    digest = hashlib.sha256(f"{seed}:{item_id}".encode()).digest()
+    return "test" if int.from_bytes(digest[:8], "big") / 2**64 < test_share else "tune"
+
+
+@dataclass
+class BalancedScore:
+    label: str
+    positives: int
+    negatives: int
+    correct: int
+
+    @property
+    def accuracy(self) -> float:
+        total = self.positives + self.negatives
+        return self.correct / total if total else 0.0
+
+
+def balanced_accuracy(
+    items: list[tuple[str, set[str], set[str]]],
+    labels: Iterable[str],
+    seed: str = SPLIT_SEED,
+) -> list[BalancedScore]:
+    """Per label, accuracy over its positives and as many of its negatives.
+
+    ``items`` are (id, expected, predicted). The negatives are the items without the
+    label, ordered by a seeded hash of their id, the first as many as there are
+    positives (all of them if fewer): predicting nothing scores about one half.
+    """
+    result = []
+    for label in labels:
+        positives = [item for item in items if label in item[1]]
+        negatives = sorted(
+            (item for item in items if label not in item[1]),
+            key=lambda item: hashlib.sha256(f"{seed}:{label}:{item[0]}".encode()).digest(),
+        )[: len(positives)]
+        correct = sum(1 for item in positives if label in item[2])
+        correct += sum(1 for item in negatives if label not in item[2])
+        result.append(BalancedScore(label, len(positives), len(negatives), correct))
+    return result

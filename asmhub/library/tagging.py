@@ -7,7 +7,6 @@ Docs: docs/tagging.md.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from functools import lru_cache
 from pathlib import Path
@@ -20,7 +19,8 @@ from lxml import etree
 
 from asmhub.core.models import AuditEntry
 from asmhub.directory.models import Organization
-from asmhub.lib.tagger import Suggestion, Tagger, Term
+from asmhub.lib.boolquery import Query, QuerySyntaxError, parse
+from asmhub.lib.tagger import Rule, Suggestion, Tagger, Term
 from asmhub.library.models import Resource, TagSuggestion
 from asmhub.taxonomy.models import Country, LeverIssue, MDGGoal, Mineral, SDGGoal
 
@@ -36,19 +36,60 @@ def _ontology_file() -> dict[str, Any]:
     return data
 
 
-def _aurora_phrases() -> dict[int, set[str]]:
-    """Multi-word phrases of the Aurora SDG queries, by goal (single words are too broad alone)."""
-    phrases: dict[int, set[str]] = defaultdict(set)
+@lru_cache(maxsize=1)
+def aurora_queries() -> dict[int, list[tuple[str, Query]]]:
+    """The Aurora SDG queries, by goal: (subquery name such as "7.2", parsed query line)."""
+    queries: dict[int, list[tuple[str, Query]]] = defaultdict(list)
     for path in sorted((DATA / "aurora").glob("query_SDG*.xml")):
         root = etree.parse(
             str(path), etree.XMLParser(resolve_entities=False, no_network=True)
         ).getroot()
         goal = int(root.findtext(f"{DC_NS}identifier[@type='sdg']") or 0)
-        for line in root.iter(f"{AURORA_NS}query-line"):
-            for phrase in re.findall(r'"([^"*?]+)"', line.text or ""):
-                if len(phrase.split()) >= 2:
-                    phrases[goal].add(phrase.strip().lower())
-    return phrases
+        for definition in root.iter(f"{AURORA_NS}query-definition"):
+            sub = (definition.findtext(f"{AURORA_NS}subquery-identifier") or "").strip()
+            for line in definition.iter(f"{AURORA_NS}query-line"):
+                try:
+                    query = parse(line.text or "")
+                except QuerySyntaxError as exc:
+                    raise QuerySyntaxError(f"{path.name}, subquery {sub}: {exc}") from None
+                queries[goal].append((f"{goal}.{sub}", query))
+    return dict(queries)
+
+
+@lru_cache(maxsize=1)
+def extra_queries() -> dict[int, list[tuple[str, str, Query]]]:
+    """The project's own SDG queries (data/tagging/sdg_queries.yaml), by goal: (name, tier, query).
+
+    Same syntax as Aurora's; a tier is "strong" or "weak".
+    """
+    path = DATA / "sdg_queries.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    queries: dict[int, list[tuple[str, str, Query]]] = defaultdict(list)
+    for goal, tiers in (data.get("goals") or {}).items():
+        for tier in ("strong", "weak"):
+            for i, line in enumerate((tiers or {}).get(tier) or [], start=1):
+                try:
+                    query = parse(line)
+                except QuerySyntaxError as exc:
+                    raise QuerySyntaxError(
+                        f"{path.name}, goal {goal}, {tier} line {i}: {exc}"
+                    ) from None
+                queries[int(goal)].append((f"{goal}.{tier}{i}", tier, query))
+    return dict(queries)
+
+
+def sdg_rules(weights: dict[str, Any]) -> list[Rule]:
+    rules = [
+        Rule(f"sdg:{goal}", query, float(weights["aurora_query"]), f"aurora:{name}")
+        for goal, queries in aurora_queries().items()
+        for name, query in queries
+    ]
+    rules += [
+        Rule(f"sdg:{goal}", query, float(weights[f"extra_{tier}"]), f"asmhub:{name}")
+        for goal, queries in extra_queries().items()
+        for name, tier, query in queries
+    ]
+    return rules
 
 
 def _country_terms() -> dict[str, Any]:
@@ -60,12 +101,14 @@ def _country_terms() -> dict[str, Any]:
 
 
 def build_terms() -> tuple[list[Term], str]:
+    """The phrase terms of every family. SDG goals come mostly from rules (``build``)."""
     ontology = _ontology_file()
     weights = ontology["weights"]
     terms: list[Term] = []
-    for issue in LeverIssue.objects.prefetch_related("sdg_targets__goal", "mdg_goals"):
-        goals = {f"sdg:{t.goal.number}" for t in issue.sdg_targets.all()}
-        goals |= {f"mdg:{g.number}" for g in issue.mdg_goals.all()}
+    for issue in LeverIssue.objects.prefetch_related("mdg_goals"):
+        # an issue's keywords signal the issue and its MDG goals, no longer its SDG goals:
+        # one keyword ("productivity") would light four goals at once
+        goals = {f"mdg:{g.number}" for g in issue.mdg_goals.all()}
         for words in (issue.keywords or {}).values():
             for word in words:
                 single = len(word.split()) == 1
@@ -76,7 +119,8 @@ def build_terms() -> tuple[list[Term], str]:
                         weights["issue_keyword_single_word" if single else "issue_keyword"],
                     )
                 )
-                terms.append(Term(word, tuple(sorted(goals)), weights["issue_to_goal"]))
+                if goals:
+                    terms.append(Term(word, tuple(sorted(goals)), weights["issue_to_goal"]))
     for mineral in Mineral.objects.all():
         names = {
             mineral.name,
@@ -106,8 +150,6 @@ def build_terms() -> tuple[list[Term], str]:
         terms.append(Term(org.name, label, weights["organization"]))
         if len(org.acronym) >= MIN_ALIAS_LENGTH:
             terms.append(Term(org.acronym, label, weights["organization"], case_sensitive=True))
-    for number, phrases in _aurora_phrases().items():
-        terms.extend(Term(p, (f"sdg:{number}",), weights["aurora_phrase"]) for p in phrases)
     for goal in SDGGoal.objects.all():
         for pattern in ("SDG {n}", "SDG{n}", "Goal {n}", "ODD {n}"):
             terms.append(
@@ -133,21 +175,39 @@ def build_terms() -> tuple[list[Term], str]:
     return terms, str(ontology["version"])
 
 
-@lru_cache(maxsize=1)
-def _cached_tagger(stamp: tuple[int, ...]) -> Tagger:
+FAMILIES = ("issue", "sdg", "mdg", "country", "mineral", "org")
+
+
+def build(families: frozenset[str] | None = None) -> Tagger:
+    """A tagger for the given label families (all when None)."""
     terms, version = build_terms()
-    return Tagger(terms, version)
+    rules = sdg_rules(_ontology_file()["weights"])
+    if families is not None:
+        kept = []
+        for term in terms:
+            labels = tuple(x for x in term.labels if x.partition(":")[0] in families)
+            if labels:
+                kept.append(Term(term.phrase, labels, term.weight, term.case_sensitive))
+        terms = kept
+        rules = [r for r in rules if r.label.partition(":")[0] in families]
+    return Tagger(terms, version, rules)
 
 
-def tagger() -> Tagger:
-    """The tagger, rebuilt when the taxonomy or the directory changes size."""
+@lru_cache(maxsize=8)
+def _cached_tagger(stamp: tuple[int, ...], families: frozenset[str] | None) -> Tagger:
+    return build(families)
+
+
+def tagger(families: frozenset[str] | None = None) -> Tagger:
+    """The tagger, rebuilt when the taxonomy changes size or the directory's names change."""
+    names = hash(tuple(Organization.objects.order_by("pk").values_list("pk", "name", "acronym")))
     stamp = (
         LeverIssue.objects.count(),
         Mineral.objects.count(),
         Country.objects.count(),
-        Organization.objects.count(),
+        names,
     )
-    return _cached_tagger(stamp)
+    return _cached_tagger(stamp, families)
 
 
 def suggest(resource: Resource) -> int:
@@ -177,7 +237,9 @@ def suggest(resource: Resource) -> int:
                 )
     for label, hits in per_label.items():
         best = max(h.confidence for h in hits)
-        share = len(hits) / max(len(passages), 1)
+        # the other passages that carry the label raise the confidence: a resource of one
+        # passage keeps its passage's confidence
+        share = (len(hits) - 1) / max(len(passages), 1)
         confidence = round(1 - (1 - best) * (1 - share), 3)
         triggers: list[str] = []
         for h in sorted(hits, key=lambda h: -h.confidence):

@@ -1,3 +1,5 @@
+import math
+
 import pytest
 
 from asmhub.lib.tagger import Tagger, Term, evaluate, fold
@@ -62,3 +64,34 @@ def test_evaluation_counts_precision_recall_and_f1() -> None:
     assert by_label["c"].precision == 0.0 and by_label["c"].support == 0
     assert macro["recall"] == pytest.approx(0.75)  # over a and b, the labels expected somewhere
     assert macro["f1"] == pytest.approx((1.0 + 2 / 3) / 2)
+
+
+def test_terms_spelt_alike_count_once_per_label() -> None:
+    # an English and a French keyword that fold to the same spelling
+    twice = [
+        Term("formalization", ("issue:formal",), 0.7),
+        Term("Formalization", ("issue:formal",), 0.7),
+    ]
+    (only,) = Tagger(twice).tag("Formalization of the sector")
+    assert only.confidence == round(1 - math.exp(-0.7), 3)
+
+
+def test_rules_add_weight_by_distinct_words_and_explain() -> None:
+    from asmhub.lib.boolquery import parse
+    from asmhub.lib.tagger import Rule
+
+    rules = [
+        Rule("sdg:7", parse('"energy" W/3 "efficiency"'), 0.8),
+        Rule("sdg:8", parse('"livelihood*" OR "wages" OR "workers"'), 0.45),
+    ]
+    tagger = Tagger([], rules=rules)
+    (energy,) = tagger.tag("Efficiency of energy use.")
+    assert energy.label == "sdg:7" and energy.confidence == round(
+        1 - math.exp(-0.8 * (1 + math.log(2))), 3
+    )
+    assert energy.triggers == ["efficiency", "energy"]
+    (weak,) = tagger.tag("Their livelihoods.")
+    assert weak.confidence < 0.5
+    (two,) = tagger.tag("Their livelihoods and wages.")
+    assert two.confidence > 0.5 and two.triggers == ["livelihoods", "wages"]
+    assert tagger.tag("Energy for all of us; efficiency comes later.") == []
