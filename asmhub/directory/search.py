@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from asmhub.core import permissions
-from asmhub.core.search import SearchGroup, SearchItem, with_query
 from asmhub.core.facets import Facet, FacetResult, apply_facets, text_filter
+from asmhub.core.search import SearchGroup, SearchItem, with_query
 from asmhub.directory.models import Affiliation, Organization, Person
 from asmhub.taxonomy.facets import country_facet, lever_issue_facet, stakeholder_type_facet
 
@@ -100,7 +100,9 @@ def search_everything(user: Any, text: str, limit: int) -> list[SearchGroup]:
                 SearchItem(str(o), o.get_absolute_url(), o.stakeholder_type.tr("name"))
                 for o in found_organizations
             ],
-            organizations.count() if len(found_organizations) == limit else len(found_organizations),
+            organizations.count()
+            if len(found_organizations) == limit
+            else len(found_organizations),
             with_query(reverse("directory:organizations"), text),
             order=10,
         ),
@@ -112,7 +114,9 @@ def search_everything(user: Any, text: str, limit: int) -> list[SearchGroup]:
                     p.name,
                     p.get_absolute_url(),
                     "; ".join(
-                        f"{a.title}, {a.organization.short_name}" if a.title else a.organization.short_name
+                        f"{a.title}, {a.organization.short_name}"
+                        if a.title
+                        else a.organization.short_name
                         for a in p.affiliations.all()[:2]
                     ),
                 )

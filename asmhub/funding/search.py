@@ -11,8 +11,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from asmhub.core import permissions
-from asmhub.core.search import SearchGroup, SearchItem, with_query
 from asmhub.core.facets import Choice, Facet, FacetResult, apply_facets, text_filter
+from asmhub.core.search import SearchGroup, SearchItem, with_query
 from asmhub.directory.models import Organization
 from asmhub.funding.models import Activity, Concept, DonorProfile, Instrument, Opportunity, Project
 from asmhub.taxonomy.facets import country_facet, lever_issue_facet, stakeholder_type_facet

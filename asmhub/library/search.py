@@ -29,8 +29,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from asmhub.core import permissions
-from asmhub.core.search import SearchGroup, SearchItem, with_query
 from asmhub.core.facets import Choice, Facet, FacetOption, FacetResult, apply_facets
+from asmhub.core.search import SearchGroup, SearchItem, with_query
 from asmhub.directory.models import Organization
 from asmhub.lib.query import Query, parse, to_fts5, to_tsquery
 from asmhub.library.models import Fact, Resource, ResourceType, SuccessStory

@@ -22,9 +22,7 @@ def search_everything(user: Any, text: str, limit: int) -> list[SearchGroup]:
             site["name"],
             site["url"],
             " · ".join(
-                str(part)
-                for part in (site["pcode"], labels.get(site["qualification"], ""))
-                if part
+                str(part) for part in (site["pcode"], labels.get(site["qualification"], "")) if part
             ),
         )
         for site in found

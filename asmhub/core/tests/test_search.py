@@ -27,7 +27,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def holdings(add_text: Callable[..., Resource], org: Organization) -> dict[str, Any]:  # noqa: F811
-    resource = add_text(text="# Cobalt field report\n\n## Kolwezi\n\nCobalt diggers in Kolwezi work by hand.\n")
+    resource = add_text(
+        text="# Cobalt field report\n\n## Kolwezi\n\nCobalt diggers in Kolwezi work by hand.\n"
+    )
     donor = make_org("Cobalt Trust Fund", "bilateral-donor")
     profile = DonorProfile.objects.create(organization=donor, status=Status.PUBLISHED)
     opportunity = Opportunity.objects.create(
@@ -142,9 +144,7 @@ def test_the_home_search_searches_everything(client: Client) -> None:
 
 
 def test_apps_register_their_providers_on_their_app_config() -> None:
-    declared = {
-        c.label for c in apps.get_app_configs() if getattr(c, "search_provider", None)
-    }
+    declared = {c.label for c in apps.get_app_configs() if getattr(c, "search_provider", None)}
     assert {"directory", "library", "funding", "calendar", "monitoring"} <= declared
     assert len(search.providers()) == len(declared)
 
