@@ -213,8 +213,8 @@ def test_one_search_from_the_header_and_a_site_found_on_the_map(page: Any) -> No
     assert "Bisie" in page.inner_text(".leaflet-popup-content")
     page.fill("#map-site", "nothing-like-this")
     page.press("#map-site", "Enter")
-    page.wait_for_function("document.getElementById('map-find-status').textContent !== ''")
-    assert "No site" in page.inner_text("#map-find-status")
+    page.wait_for_selector("#map-find-status:has-text('No site')")
+    assert page.is_hidden("#map-found")
     assert page.problems == []
 
 
