@@ -10,6 +10,7 @@ class CalendarConfig(AppConfig):
     verbose_name = _("Calendar")
     demo_loader = "asmhub.calendar.demo.load_demo_calendar"
     home_stats = "asmhub.calendar.demo.home_stats"
+    search_provider = "asmhub.calendar.search.search_everything"
     navigation = [NavItem(_("Calendar"), "calendar:month", order=40)]
 
     def ready(self) -> None:

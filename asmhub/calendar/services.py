@@ -188,6 +188,11 @@ def _filtered_events(user: Any, wanted: Filter) -> QuerySet[Event]:
     )
 
 
+def events_matching(user: Any, wanted: Filter) -> QuerySet[Event]:
+    """The events (not the funding dates) that ``user`` may see under ``wanted``."""
+    return _filtered_events(user, wanted)
+
+
 def _cycle_matches(cycle: FundingCycle, wanted: Filter) -> bool:
     profile = cycle.profile
     if not wanted.wants(CYCLE_KINDS.get(FundingCycle.Kind(cycle.kind), Kind.PLANNING)):

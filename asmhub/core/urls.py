@@ -7,5 +7,6 @@ app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
     path("about/", views.about, name="about"),
+    path("search/", views.search_page, name="search"),
     path("healthz", views.healthz, name="healthz"),
 ]

@@ -4,11 +4,19 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
-from asmhub.core import services
+from asmhub.core import search, services
 
 
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html", services.home_context(request.user))
+
+
+def search_page(request: HttpRequest) -> HttpResponse:
+    """Everything that matches the words of the header's search box, grouped by kind."""
+    text = search.clean(request.GET.get("q", ""))
+    groups = search.search_everything(request.user, text)
+    context = {"query": text, "groups": groups, "per_kind": search.RESULTS_PER_KIND}
+    return render(request, "core/search.html", context)
 
 
 def about(request: HttpRequest) -> HttpResponse:

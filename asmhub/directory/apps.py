@@ -9,6 +9,7 @@ class DirectoryConfig(AppConfig):
     label = "directory"
     verbose_name = _("Directory")
     demo_loader = "asmhub.directory.services.load_demo_directory"
+    search_provider = "asmhub.directory.search.search_everything"
     navigation = [
         NavItem(_("Organizations"), "directory:organizations", order=10),
         NavItem(_("People"), "directory:people", order=20),

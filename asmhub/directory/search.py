@@ -6,10 +6,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from asmhub.core import permissions
 from asmhub.core.facets import Facet, FacetResult, apply_facets, text_filter
+from asmhub.core.search import SearchGroup, SearchItem, with_query
 from asmhub.directory.models import Affiliation, Organization, Person
 from asmhub.taxonomy.facets import country_facet, lever_issue_facet, stakeholder_type_facet
 
@@ -80,3 +82,48 @@ def people_for(
     return filtered.prefetch_related(
         Prefetch("affiliations", queryset=affiliations), "lever_issues"
     ), facets
+
+
+def search_everything(user: Any, text: str, limit: int) -> list[SearchGroup]:
+    """The organizations and people matching ``text`` that ``user`` may see: the
+    directory's part of the site-wide search (``core/search.py``)."""
+    params = {"q": [text]}
+    organizations, _facets = organizations_for(user, params)
+    people, _facets = people_for(user, params)
+    found_organizations = list(organizations.order_by("name")[:limit])
+    found_people = list(people.order_by("name")[:limit])
+    return [
+        SearchGroup(
+            "organizations",
+            _("Organizations"),
+            [
+                SearchItem(str(o), o.get_absolute_url(), o.stakeholder_type.tr("name"))
+                for o in found_organizations
+            ],
+            organizations.count()
+            if len(found_organizations) == limit
+            else len(found_organizations),
+            with_query(reverse("directory:organizations"), text),
+            order=10,
+        ),
+        SearchGroup(
+            "people",
+            _("People"),
+            [
+                SearchItem(
+                    p.name,
+                    p.get_absolute_url(),
+                    "; ".join(
+                        f"{a.title}, {a.organization.short_name}"
+                        if a.title
+                        else a.organization.short_name
+                        for a in p.affiliations.all()[:2]
+                    ),
+                )
+                for p in found_people
+            ],
+            people.count() if len(found_people) == limit else len(found_people),
+            with_query(reverse("directory:people"), text),
+            order=20,
+        ),
+    ]

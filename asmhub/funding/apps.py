@@ -10,6 +10,7 @@ class FundingConfig(AppConfig):
     verbose_name = _("Funding")
     demo_loader = "asmhub.funding.services.load_demo_funding"
     home_stats = "asmhub.funding.services.home_stats"
+    search_provider = "asmhub.funding.search.search_everything"
     navigation = [NavItem(_("Donors"), "funding:donors", order=30)]
 
     def ready(self) -> None:

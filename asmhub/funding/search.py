@@ -6,10 +6,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from asmhub.core import permissions
 from asmhub.core.facets import Choice, Facet, FacetResult, apply_facets, text_filter
+from asmhub.core.search import SearchGroup, SearchItem, with_query
 from asmhub.directory.models import Organization
 from asmhub.funding.models import Activity, Concept, DonorProfile, Instrument, Opportunity, Project
 from asmhub.taxonomy.facets import country_facet, lever_issue_facet, stakeholder_type_facet
@@ -130,3 +133,51 @@ def activities_for(
         queryset, ACTIVITY_FACETS, params, ("title", "description", "iati_identifier")
     )
     return found.select_related("reporting_org"), facets
+
+
+def search_everything(user: Any, text: str, limit: int) -> list[SearchGroup]:
+    """The donors and funding opportunities matching ``text`` that ``user`` may see: the
+    funding capability's part of the site-wide search (``core/search.py``)."""
+    params = {"q": [text]}
+    donors, _facets = donors_for(user, params)
+    opportunities, _facets = opportunities_for(user, params)
+    found_donors = list(donors.order_by("organization__name")[:limit])
+    found_opportunities = list(opportunities.order_by("closes_on", "title")[:limit])
+    return [
+        SearchGroup(
+            "donors",
+            _("Donors"),
+            [
+                SearchItem(str(d), d.get_absolute_url(), d.organization.stakeholder_type.tr("name"))
+                for d in found_donors
+            ],
+            donors.count() if len(found_donors) == limit else len(found_donors),
+            with_query(reverse("funding:donors"), text),
+            order=50,
+        ),
+        SearchGroup(
+            "opportunities",
+            _("Funding opportunities"),
+            [
+                SearchItem(
+                    o.title,
+                    o.get_absolute_url(),
+                    " · ".join(
+                        part
+                        for part in (
+                            o.donor.short_name if o.donor else "",
+                            str(o.get_stage_display()),
+                            date_format(o.closes_on) if o.closes_on else "",
+                        )
+                        if part
+                    ),
+                )
+                for o in found_opportunities
+            ],
+            opportunities.count()
+            if len(found_opportunities) == limit
+            else len(found_opportunities),
+            with_query(reverse("funding:opportunities"), text),
+            order=60,
+        ),
+    ]

@@ -10,6 +10,7 @@ class LibraryConfig(AppConfig):
     verbose_name = _("Library")
     demo_loader = "asmhub.library.services.load_demo_library"
     home_stats = "asmhub.library.services.home_stats"
+    search_provider = "asmhub.library.search.search_everything"
     navigation = [NavItem(_("Library"), "library:search", order=5)]
 
     def ready(self) -> None:

@@ -14,7 +14,7 @@ resources. The engines return the same shape:
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Protocol, cast
@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy as _
 
 from asmhub.core import permissions
 from asmhub.core.facets import Choice, Facet, FacetOption, FacetResult, apply_facets
+from asmhub.core.search import SearchGroup, SearchItem, with_query
 from asmhub.directory.models import Organization
 from asmhub.lib.query import Query, parse, to_fts5, to_tsquery
 from asmhub.library.models import Fact, Resource, ResourceType, SuccessStory
@@ -37,6 +38,7 @@ from asmhub.taxonomy.facets import country_facet, lever_issue_facet, mineral_fac
 from asmhub.taxonomy.models import SDGGoal
 
 START, STOP = "\x02", "\x03"
+KINDS = frozenset({"resource", "passage", "fact", "story"})
 PG_VECTOR = (
     "setweight(to_tsvector('simple', coalesce(d.title, '')), 'A') || "
     "setweight(to_tsvector('simple', coalesce(d.heading, '')), 'B') || "
@@ -478,16 +480,19 @@ def search(
     limit: int = 20,
     offset: int = 0,
     as_you_type: bool = False,
+    kinds: Collection[str] = KINDS,
 ) -> SearchResult:
     """Ranked hits over resources and passages the user may see, with facet counts.
 
     Every word must match; when no text has them all, the texts with some of them
-    are returned, best first, and the result says so (``partial``).
+    are returned, best first, and the result says so (``partial``). ``kinds`` limits the
+    hits to some of resource, passage, fact and story (the site-wide search asks for
+    each separately).
     """
     query = parse(text, as_you_type=as_you_type)
-    result = _search(user, query, text, params, limit, offset, any_term=False)
+    result = _search(user, query, text, params, limit, offset, any_term=False, kinds=kinds)
     if query and result.total == 0 and len(query.terms) > 1:
-        result = _search(user, query, text, params, limit, offset, any_term=True)
+        result = _search(user, query, text, params, limit, offset, any_term=True, kinds=kinds)
         result.partial = True
     return result
 
@@ -501,11 +506,14 @@ def _search(
     offset: int,
     *,
     any_term: bool,
+    kinds: Collection[str] = KINDS,
 ) -> SearchResult:
     resources: QuerySet[Resource] = permissions.visible(user, Resource.objects.all())
     result = SearchResult(query=text)
     if not query:
         scoped, result.facets = apply_facets(resources, RESOURCE_FACETS, params)
+        if "resource" not in kinds:
+            return result
         result.total = scoped.count()
         page = list(scoped.order_by("-year", "title")[offset : offset + limit])
         result.hits = [
@@ -520,7 +528,7 @@ def _search(
         # The engine's SQL holds no user text: the parsed query travels as a parameter.
         resources = resources.filter(pk__in=RawSQL(sql, sql_params))  # noqa: S611
         matching, result.facets = chosen.facets(resources, params)
-        scope_sql, scope_params = _scope(user, matching, params)
+        scope_sql, scope_params = _scope(user, matching, params, kinds)
         result.hits, result.total = chosen.hits(query, scope_sql, scope_params, limit, offset)
     finally:
         chosen.release()
@@ -538,7 +546,10 @@ STORY_FACET_KEYS = {"country", "issue"}
 
 
 def _scope(
-    user: Any, resources: tuple[str, list[Any]], params: Mapping[str, list[str]]
+    user: Any,
+    resources: tuple[str, list[Any]],
+    params: Mapping[str, list[str]],
+    kinds: Collection[str] = KINDS,
 ) -> tuple[str, list[Any]]:
     """The documents a search may return, as an SQL condition on ``d``.
 
@@ -553,13 +564,19 @@ def _scope(
         Fact.objects.filter(resource_id__in=RawSQL(resource_sql, resource_params)),  # noqa: S611
     )
     fact_sql, fact_params = facts.order_by().values("pk").query.sql_with_params()
-    parts = [
-        f"(d.kind IN ('resource', 'passage') AND d.resource_id IN ({resource_sql}))",
-        f"(d.kind = 'fact' AND d.fact_id IN ({fact_sql}))",
-    ]
-    values = [*resource_params, *fact_params]
+    parts = ["1 = 0"]  # no kind asked for: nothing
+    values: list[Any] = []
+    documents = [k for k in ("resource", "passage") if k in kinds]
+    if documents:
+        # The kinds are this module's own constants, never the user's text.
+        names = ", ".join(f"'{k}'" for k in documents)
+        parts.append(f"(d.kind IN ({names}) AND d.resource_id IN ({resource_sql}))")
+        values += resource_params
+    if "fact" in kinds:
+        parts.append(f"(d.kind = 'fact' AND d.fact_id IN ({fact_sql}))")
+        values += fact_params
     chosen = {key for key, found in params.items() if any(found)} & {f.key for f in RESOURCE_FACETS}
-    if chosen <= STORY_FACET_KEYS:
+    if "story" in kinds and chosen <= STORY_FACET_KEYS:
         stories = permissions.visible(user, SuccessStory.objects.all())
         selected = _selected(params)
         for facet in RESOURCE_FACETS:
@@ -569,3 +586,35 @@ def _scope(
         parts.append(f"(d.kind = 'story' AND d.story_id IN ({story_sql}))")
         values += story_params
     return " OR ".join(parts), values
+
+
+LIBRARY_GROUPS = (
+    ("resources", _("Resources and passages"), frozenset({"resource", "passage"}), 30),
+    ("facts", _("Facts"), frozenset({"fact"}), 34),
+    ("stories", _("Success stories"), frozenset({"story"}), 36),
+)
+
+
+def _detail(hit: Hit) -> str:
+    if hit.kind == "passage":
+        page = _("p. %(page)s") % {"page": hit.page} if hit.page else ""
+        return " · ".join(part for part in (hit.heading, page) if part)
+    if hit.kind == "fact" and hit.resource is not None:
+        return hit.resource.title
+    if hit.kind == "resource" and hit.resource is not None:
+        kind = str(hit.resource.get_resource_type_display())
+        return f"{kind} · {hit.resource.year}" if hit.resource.year else kind
+    return hit.heading
+
+
+def search_everything(user: Any, text: str, limit: int) -> list[SearchGroup]:
+    """Resources and passages, facts and success stories matching ``text`` that ``user``
+    may see, ranked by this module's engine: the library's part of the site-wide search
+    (``core/search.py``)."""
+    more = with_query(reverse("library:search"), text)
+    groups = []
+    for key, label, kinds, order in LIBRARY_GROUPS:
+        result = search(user, text, {}, limit=limit, kinds=kinds)
+        items = [SearchItem(h.title, h.url, _detail(h), h.snippet) for h in result.hits]
+        groups.append(SearchGroup(key, label, items, result.total, more, order=order))
+    return groups

@@ -10,6 +10,7 @@ class MonitoringConfig(AppConfig):
     verbose_name = _("Field monitoring")
     demo_loader = "asmhub.monitoring.demo.load_demo_monitoring"
     home_stats = "asmhub.monitoring.demo.home_stats"
+    search_provider = "asmhub.monitoring.search.search_everything"
     navigation = [NavItem(_("Monitoring"), "monitoring:map", order=50)]
 
     def ready(self) -> None:

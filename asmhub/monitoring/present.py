@@ -283,3 +283,54 @@ def sites_of(entries: Sequence[SiteEntry], chunk: int = 500) -> Iterator[Site]:
             .in_bulk(pks)
         )
         yield from (found[pk] for pk in pks if pk in found)
+
+
+def _site_rank(site: SiteEntry, words: str) -> int | None:
+    """How well ``site`` answers ``words`` (lower is better), or None: the P-code exactly,
+    then a name or P-code that starts with them, then one that holds them."""
+    name, pcode = site.name.casefold(), site.pcode.casefold()
+    if pcode == words:
+        return 0
+    if name.startswith(words) or pcode.startswith(words):
+        return 1
+    if words in name or words in pcode:
+        return 2
+    return None
+
+
+def find_sites(
+    snapshot: Snapshot, access: Access, text: str, limit: int
+) -> tuple[list[dict[str, Any]], int]:
+    """The sites whose name or P-code holds ``text``, best first, as the user may read them
+    (the position coarsened where ``access`` says so), and how many match in all.
+
+    Only public fields leave: name, P-code, qualification, the site page's address and
+    the position that ``point`` gives."""
+    words = " ".join(text.split()).casefold()
+    if not words:
+        return [], 0
+    ranked = []
+    for site in snapshot.sites:
+        rank = _site_rank(site, words)
+        if rank is not None:
+            ranked.append((rank, site.name.casefold(), site.pk, site))
+    ranked.sort(key=lambda row: row[:3])
+    prefix = reverse("monitoring:site", args=[0])[:-2]
+    found = []
+    for *_key, site in ranked[:limit]:
+        latitude, longitude, approximate = point(
+            access, site.programme, site.flagged, site.latitude, site.longitude
+        )
+        found.append(
+            {
+                "id": site.pk,
+                "name": site.name,
+                "pcode": site.pcode,
+                "qualification": site.qualification,
+                "url": f"{prefix}{site.pk}/",
+                "latitude": latitude,
+                "longitude": longitude,
+                "approximate": approximate,
+            }
+        )
+    return found, len(ranked)

@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
@@ -92,6 +92,9 @@ def _map_config() -> dict[str, Any]:
             "open": _("Open the site page"),
             "unqualified": _("No qualification recorded"),
             "failed": _("The sites could not be loaded."),
+            "none": _("No site has this name or P-code."),
+            "more": _("%(shown)s of %(total)s sites shown: add to the words."),
+            "show": _("Show on the map"),
         },
     }
 
@@ -119,6 +122,7 @@ def map_page(request: HttpRequest) -> HttpResponse:
         "tile_url": settings.ASMHUB_MAP_TILE_URL,
         "tile_attribution": settings.ASMHUB_MAP_TILE_ATTRIBUTION,
         "map_config": _map_config(),
+        "site_query": request.GET.get("site", "")[:200],
     }
     return render(request, "monitoring/map.html", context)
 
@@ -132,6 +136,21 @@ def sites_geojson(request: HttpRequest) -> HttpResponse:
         stamp = timezone.now().strftime("%Y%m%d")
         response["Content-Disposition"] = f'attachment; filename="asmhub-sites-{stamp}.geojson"'
     return _private(response)
+
+
+FIND_LIMIT = 10
+
+
+def sites_find(request: HttpRequest) -> JsonResponse:
+    """The map's site search: sites by name or P-code, as ``present.find_sites`` lets the
+    user read them (flagged sites' positions coarsened without the grant)."""
+    text = request.GET.get("q", "")[:200]
+    found, total = present.find_sites(
+        snapshot.current(), access_for(request.user), text, FIND_LIMIT
+    )
+    response = JsonResponse({"query": text, "total": total, "sites": found})
+    _private(response)
+    return response
 
 
 def sites_export(request: HttpRequest, fmt: str) -> HttpResponse:

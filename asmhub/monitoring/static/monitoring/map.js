@@ -69,7 +69,7 @@
     var note = document.getElementById("site-approximate");
     note.querySelector("[data-number]").textContent = String(approximate);
     note.hidden = approximate === 0;
-    if (points.length) { // not the cluster's bounds: it adds large sets in chunks, later
+    if (points.length && !box.dataset.focused) { // not the cluster's bounds: it adds large sets in chunks, later
       map.fitBounds(window.L.latLngBounds(points), { padding: [24, 24], maxZoom: 11, animate: false });
     }
     box.dataset.loaded = String(markers.length);
@@ -94,12 +94,65 @@
 
   function refresh(event) {
     if (event) { event.preventDefault(); }
+    delete box.dataset.focused;
     var q = query();
     window.history.replaceState(null, "", window.location.pathname + (q ? "?" + q : ""));
     updateLinks(q);
     var reset = document.getElementById("map-reset");
     if (reset) { reset.hidden = !q; }
     load(q);
+  }
+
+  // Finding a site by name or P-code: asks the server (which answers with what the user
+  // may read, flagged positions rounded), lists the sites found and zooms to the chosen one.
+  var finder;
+
+  function zoomTo(site, button) {
+    document.querySelectorAll("#map-found button").forEach(function (b) { b.setAttribute("aria-pressed", String(b === button)); });
+    if (site.latitude === null || site.longitude === null) { return; }
+    map.setView([site.latitude, site.longitude], site.approximate ? 11 : 14, { animate: false });
+    window.L.popup().setLatLng([site.latitude, site.longitude]).setContent(popup(site)).openOn(map);
+    box.dataset.focused = String(site.id);
+  }
+
+  function listFound(data) {
+    var list = document.getElementById("map-found");
+    var status = document.getElementById("map-find-status");
+    list.textContent = "";
+    if (!data.sites.length) {
+      status.textContent = config.text.none;
+      list.hidden = true;
+      return;
+    }
+    status.textContent = data.total > data.sites.length
+      ? config.text.more.replace("%(shown)s", String(data.sites.length)).replace("%(total)s", String(data.total))
+      : "";
+    data.sites.forEach(function (site) {
+      var button = el("button", "", site.name + (site.pcode ? " · " + site.pcode : ""));
+      button.type = "button";
+      button.title = config.text.show;
+      button.setAttribute("aria-pressed", "false");
+      button.addEventListener("click", function () { zoomTo(site, button); });
+      list.appendChild(el("li", "")).appendChild(button);
+    });
+    list.hidden = false;
+    zoomTo(data.sites[0], list.querySelector("button"));
+  }
+
+  function find(event) {
+    if (event) { event.preventDefault(); }
+    var text = document.getElementById("map-site").value.trim();
+    if (!text) { return; }
+    fetch(finder.dataset.find + "?" + new URLSearchParams({ q: text }).toString(), { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) {
+        if (!response.ok) { throw new Error(String(response.status)); }
+        return response.json();
+      })
+      .then(listFound)
+      .catch(function (error) {
+        document.getElementById("map-find-status").textContent = config.text.failed;
+        window.console.error(error);
+      });
   }
 
   function init() {
@@ -117,6 +170,11 @@
     form.addEventListener("change", refresh);
     form.addEventListener("submit", refresh);
     load(box.dataset.query);
+    finder = document.getElementById("map-find");
+    if (finder) {
+      finder.addEventListener("submit", find);
+      if (document.getElementById("map-site").value.trim()) { find(); }
+    }
   }
 
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", init); } else { init(); }
