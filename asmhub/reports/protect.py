@@ -80,6 +80,8 @@ def verify_call(body: bytes, signature: str, timestamp: str, now: float | None =
     try:
         sent = float(timestamp)
     except ValueError:
-        raise Refused("The X-Timestamp header is missing or not a number of seconds.", 400)
+        raise Refused(
+            "The X-Timestamp header is missing or not a number of seconds.", 400
+        ) from None
     if abs((now if now is not None else time.time()) - sent) > MAX_AGE_SECONDS:
         raise Refused("Stale call: X-Timestamp is more than five minutes from now.", 403)

@@ -94,7 +94,7 @@ def create(channel: str, values: dict[str, Any], number: str = "", language: str
         report.full_clean()
         report.save()
         AuditEntry.record(None, "report:received", report, {"channel": channel})
-        reply(report, "received", ref=report.reference)
+        reply(report, "received")
     return report
 
 
