@@ -109,7 +109,7 @@ def test_the_public_sees_only_areas_with_five_reports_thirty_days_old(
     mwenga = monitoring["kamituga"].territory
     for n in range(5):
         _age(new_report(number="", site=monitoring["bisie"]), 31 + n)
-    for n in range(4):
+    for _n in range(4):
         _age(new_report(number="", site=monitoring["kamituga"]), 40)
     new_report(number="", site=monitoring["kamituga"])  # the fifth, but too recent
     assert services.public_counts() == [{"area": walikale.name, "reports": 5}]
