@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 ALPHABET = "ACDEFHJKLMNPRTUVWXY3479"  # no 0/O, 1/I, 2/Z, 5/S, 6/G, 8/B: read aloud safely
 PUBLIC_MIN_COUNT = 5
 PUBLIC_MIN_AGE_DAYS = 30
+ABANDONED_HOURS = 24
 SENT: list[tuple[str, str]] = []  # the "memory" backend's outbox, for tests
 
 
@@ -60,15 +61,19 @@ def new_reference() -> str:
 
 def allow(kind: str, ident: str) -> bool:
     """At most ``ASMHUB_REPORTS_PER_HOUR`` messages or reports per number or address per hour."""
+    return count(kind, ident) <= settings.ASMHUB_REPORTS_PER_HOUR
+
+
+def count(kind: str, ident: str) -> int:
+    """This hour's messages or reports from a number or an address, this one included."""
     hour = timezone.now().strftime("%Y%m%d%H")
     key = f"reports:{kind}:{protect.number_hash(ident)}:{hour}"
     cache.add(key, 0, 3600)
     try:
-        count = cache.incr(key)
+        return int(cache.incr(key))
     except ValueError:
         cache.set(key, 1, 3600)
-        count = 1
-    return count <= settings.ASMHUB_REPORTS_PER_HOUR
+        return 1
 
 
 def area_of(site: Site | None) -> Any:
@@ -134,6 +139,14 @@ def deliver() -> int:
         Outbound.objects.filter(pk=message.pk).update(sent_at=timezone.now(), number="")
         sent += 1
     return sent
+
+
+def drop_abandoned(hours: int = ABANDONED_HOURS) -> int:
+    """Drop the SMS exchanges nobody has answered for ``hours``: their answers go with them."""
+    from asmhub.reports.models import Conversation
+
+    cutoff = timezone.now() - dt.timedelta(hours=hours)
+    return Conversation.objects.filter(updated_at__lt=cutoff).delete()[0]
 
 
 def deliver_after_commit() -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -167,8 +168,10 @@ def sms_inbound(request: HttpRequest) -> JsonResponse:
             if len(text) > sms.MAX_TEXT:
                 reply = sms.say_too_long(number)
                 status = 413
-            elif not services.allow("number", number):
-                reply = sms.say_too_many(number)
+            elif (sent := services.count("number", number)) > settings.ASMHUB_REPORTS_PER_HOUR:
+                # a flood is refused; the sender is told once an hour, not once a message
+                first = sent == settings.ASMHUB_REPORTS_PER_HOUR + 1
+                reply = sms.say_too_many(number) if first else ""
                 status = 429
             else:
                 reply, status = sms.handle(number, text), 200

@@ -157,5 +157,29 @@ def test_a_flood_from_one_number_is_refused_without_stopping_others(
     phone = Phone(client)
     statuses = [phone.send("hello").status_code for _ in range(5)]
     assert statuses == [200, 200, 200, 429, 429]
-    assert "Trop de messages" in phone.send("hello").json()["reply"]
+    refusals = Outbound.objects.filter(text__contains="Trop de messages")
+    assert refusals.count() == 1  # told once, not once per message
+    assert phone.send("SIGNALER").json()["accepted"] is False
+    assert not Conversation.objects.exists()
     assert Phone(client, "+243990007777").send("hello").status_code == 200
+
+
+def test_the_command_sends_waiting_replies_and_drops_abandoned_exchanges(
+    client: Client, monitoring: dict[str, Any]
+) -> None:
+    import datetime as dt
+    import io
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    Phone(client).send("SIGNALER")
+    Phone(client, "+243990004444").send("RIPOTI")
+    Conversation.objects.filter(language="sw").update(
+        updated_at=timezone.now() - dt.timedelta(hours=25)
+    )
+    out = io.StringIO()
+    call_command("send-report-replies", stdout=out)
+    assert out.getvalue().strip() == "sent 2 replies; dropped 1 unfinished exchanges"
+    assert len(services.SENT) == 2 and Conversation.objects.get().language == "fr"
+    assert not Outbound.objects.exclude(number="").exists()
