@@ -175,7 +175,7 @@ def figures(access: Access) -> Figures:
     groups: dict[tuple[str, str], dict[str, Any]] = defaultdict(
         lambda: {"received": 0, "verified": 0, "incidents": 0, "hours": []}
     )
-    everything = {"received": 0, "verified": 0, "incidents": 0, "hours": []}
+    everything: dict[str, Any] = {"received": 0, "verified": 0, "incidents": 0, "hours": []}
     for report in reports.only(
         "received_at", "first_response_at", "verified_at", "incident_id", "area"
     ):

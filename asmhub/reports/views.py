@@ -32,7 +32,7 @@ PUBLIC_STATES = {
 
 def _lang(request: HttpRequest) -> str:
     asked = request.GET.get("lang") or request.POST.get("lang")
-    return language(asked or getattr(request, "LANGUAGE_CODE", ""))
+    return language(str(asked or getattr(request, "LANGUAGE_CODE", "")))
 
 
 def _context(request: HttpRequest, lang: str, **extra: Any) -> dict[str, Any]:
