@@ -17,6 +17,7 @@ import argparse
 import hashlib
 import hmac
 import json
+import secrets
 import tempfile
 import threading
 import time
@@ -40,7 +41,7 @@ from bench.common import (
     write_json,
 )
 
-SECRET = "bench-gateway-secret"
+SECRET = secrets.token_urlsafe(32)  # the gateway's shared secret, new each run
 EXCHANGE = ("SIGNALER Des soldats prennent l'or", "Bisie", "hier", "FARDC", "3")
 
 
@@ -145,7 +146,9 @@ def main() -> None:
         url = f"http://127.0.0.1:{port}/reports/sms/inbound"
         argv = [str(BIN / "gunicorn"), "asmhub.wsgi", "-w", "2", "-b", f"127.0.0.1:{port}"]
         queue = messages(options.messages)
-        with server("gunicorn", argv, env, f"http://127.0.0.1:{port}/reports/", data / "gunicorn.log"):
+        with server(
+            "gunicorn", argv, env, f"http://127.0.0.1:{port}/reports/", data / "gunicorn.log"
+        ):
             log(f"sending {len(queue)} messages over {options.seconds:g} s")
             result = burst(url, queue, options.seconds, options.workers)
         from asmhub.reports.models import InboundMessage, Outbound, Report
