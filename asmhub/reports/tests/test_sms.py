@@ -183,3 +183,18 @@ def test_the_command_sends_waiting_replies_and_drops_abandoned_exchanges(
     assert out.getvalue().strip() == "sent 2 replies; dropped 1 unfinished exchanges"
     assert len(services.SENT) == 2 and Conversation.objects.get().language == "fr"
     assert not Outbound.objects.exclude(number="").exists()
+
+
+def test_a_reply_the_gateway_fails_to_take_stays_queued_with_its_number(
+    client: Client, settings: Any, monitoring: dict[str, Any]
+) -> None:
+    Phone(client).send("SIGNALER")
+    settings.ASMHUB_REPORTS_SMS_BACKEND = "asmhub.reports.tests.test_sms.gateway_down"
+    assert services.deliver() == 0
+    assert Outbound.objects.get().number == NUMBER
+    settings.ASMHUB_REPORTS_SMS_BACKEND = "memory"
+    assert services.deliver() == 1 and Outbound.objects.get().number == ""
+
+
+def gateway_down(number: str, text: str) -> None:
+    raise ConnectionError("the gateway does not answer")
