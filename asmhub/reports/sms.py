@@ -52,11 +52,13 @@ def _where(text: str, programme_id: int) -> dict[str, Any]:
         lat, lon = float(match.group(1)), float(match.group(2))
         if -90 <= lat <= 90 and -180 <= lon <= 180:
             return {"latitude": lat, "longitude": lon}
-    name = fold(text)
-    for site in Site.objects.filter(programme_id=programme_id).only("pk", "name"):
-        if fold(site.name) == name:
-            return {"site_id": site.pk}
-    return {"place": text.strip()[:200]}
+    # one indexed look-up, not a walk over the programme's sites (tens of thousands)
+    found = (
+        Site.objects.filter(programme_id=programme_id, name__iexact=text.strip())
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return {"site_id": found} if found else {"place": text.strip()[:200]}
 
 
 def _when(text: str) -> dt.date | None:

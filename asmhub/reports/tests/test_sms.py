@@ -16,7 +16,7 @@ from asmhub.reports.tests.conftest import NUMBER, Phone, signed
 pytestmark = pytest.mark.django_db
 
 
-def _exchange(phone: Phone, keyword: str, where: str = "Kamituga") -> list[Any]:
+def _exchange(phone: Phone, keyword: str, where: str = "kamituga ") -> list[Any]:
     return [
         phone.send(f"{keyword} Soldiers took gold at the pit"),
         phone.send(where),
