@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "asmhub.calendar",
     "asmhub.monitoring",
     "asmhub.convenings",
+    "asmhub.reports",
 ]
 
 MIDDLEWARE = [
@@ -329,3 +330,13 @@ def _tile_origin(url: str) -> str:
 
 if _tile_origin(ASMHUB_MAP_TILE_URL):
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(_tile_origin(ASMHUB_MAP_TILE_URL))
+
+# Community reports (docs/reports.md): the SMS gateway's shared secret (empty: the webhook
+# refuses every call), the key of the reporters' number hashes and sealed numbers, the
+# programme that receives reports, the outbox backend, and the rate limit.
+ASMHUB_REPORTS_WEBHOOK_SECRET = env_str("ASMHUB_REPORTS_WEBHOOK_SECRET")
+ASMHUB_REPORTS_NUMBER_KEY = env_str("ASMHUB_REPORTS_NUMBER_KEY")
+ASMHUB_REPORTS_PROGRAMME = env_str("ASMHUB_REPORTS_PROGRAMME")
+ASMHUB_REPORTS_SMS_BACKEND = env_str("ASMHUB_REPORTS_SMS_BACKEND", "console")
+ASMHUB_REPORTS_PER_HOUR = env_int("ASMHUB_REPORTS_PER_HOUR", 30, minimum=1)
+ASMHUB_REPORTS_MAX_PHOTO_BYTES = env_int("ASMHUB_REPORTS_MAX_PHOTO_BYTES", 5_000_000, minimum=1000)

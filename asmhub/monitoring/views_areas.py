@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import h3
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -166,6 +167,15 @@ def most_need(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _report_figures(access: Any) -> Any:
+    """The community reports' figures for the granted roles, when that app is installed."""
+    if not access.any_restricted or not django_apps.is_installed("asmhub.reports"):
+        return None
+    from asmhub.reports.services import figures
+
+    return figures(access)
+
+
 def dashboard(request: HttpRequest) -> HttpResponse:
     summary = services.cap_summary()
     access = access_for(request.user)
@@ -190,6 +200,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "recent": recent,
             "restricted": access.any_restricted,
             "chart_json": json.dumps(chart),
+            "report_figures": _report_figures(access),
         },
     )
 

@@ -129,6 +129,21 @@ def _common_ground(request: pytest.FixtureRequest) -> None:
     make_org(HOSTILE, "national-ngo")
 
 
+def _report_area(request: pytest.FixtureRequest) -> str:
+    """A community report in an area whose name is hostile, read by a granted user."""
+    from asmhub.monitoring.models import ProgrammeGrant
+    from asmhub.reports.services import create
+
+    request.getfixturevalue("monitoring")
+    site = Site.objects.get(name="Bisie")
+    ProgrammeGrant.objects.create(
+        programme=site.programme, user=request.getfixturevalue("admin_user")
+    )
+    AdminUnit.objects.filter(pk=site.territory_id).update(name=HOSTILE)
+    create("web", {"text": OTHERS[0], "site": site})
+    return HOSTILE
+
+
 def _nothing(request: pytest.FixtureRequest) -> None:
     """The site-visit form is the platform's own: there is nothing to plant."""
 
@@ -147,6 +162,7 @@ PLANTERS: dict[tuple[str, str], Callable[[pytest.FixtureRequest], str | None]] =
     ("monitoring:sites-export", ""): _site,
     ("monitoring:index-export", ""): _area,
     ("monitoring:xlsform", ""): _nothing,
+    ("reports:figures-export", ""): _report_area,
 }
 # Downloads of one record (keyed by its number), each walked by a test of its own below.
 WALKED_APART = {
