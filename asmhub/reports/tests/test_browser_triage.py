@@ -82,6 +82,6 @@ def test_reports_by_web_and_sms_are_triaged_into_an_incident(
     assert kamituga.flagged
     texts = list(Outbound.objects.values_list("text", flat=True))
     assert any("Imepokelewa" in t for t in texts)  # the web reporter, in Swahili
-    assert any("a ete suivi" in t for t in texts)  # the SMS reporter, followed up
+    assert any("a été suivi" in t for t in texts)  # the SMS reporter, followed up
     services.deliver()
     assert not Outbound.objects.exclude(number="").exists()

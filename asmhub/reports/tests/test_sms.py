@@ -31,7 +31,7 @@ def test_a_guided_exchange_in_french_writes_a_report_and_replies_with_its_refere
 ) -> None:
     answers = _exchange(Phone(client), "SIGNALER")
     assert [a.status_code for a in answers] == [200] * 5
-    assert "Ou?" in answers[0].json()["reply"]
+    assert "Où?" in answers[0].json()["reply"]
     report = Report.objects.get()
     assert report.channel == "sms" and report.language == "fr"
     assert report.site == monitoring["kamituga"]
@@ -41,7 +41,7 @@ def test_a_guided_exchange_in_french_writes_a_report_and_replies_with_its_refere
     assert report.number_hash == protect.number_hash(NUMBER)
     assert NUMBER not in report.number_sealed and protect.unseal(report.number_sealed) == NUMBER
     last = answers[-1].json()["reply"]
-    assert f"Votre reference est {report.reference}" in last and len(last) <= 160
+    assert f"Votre référence est {report.reference}" in last and len(last) <= 160
     assert not Conversation.objects.exists()
     # every answer went out through the outbox, and no number stays there once sent
     assert Outbound.objects.filter(sent_at=None).count() == 5
@@ -69,11 +69,11 @@ def test_status_and_stop_keywords(client: Client, monitoring: dict[str, Any]) ->
     phone = Phone(client)
     _exchange(phone, "SIGNALER")
     reference = Report.objects.get().reference
-    assert "Recu" in phone.send(f"STATUT {reference}").json()["reply"]
+    assert "enregistré" in phone.send(f"STATUT {reference}").json()["reply"]
     assert "Hakuna ripoti RXXXXXX" in phone.send("HALI RXXXXXX").json()["reply"]
     phone.send("SIGNALER")
     assert Conversation.objects.exists()
-    assert "Annule" in phone.send("ANNULER").json()["reply"]
+    assert "Annulé" in phone.send("ANNULER").json()["reply"]
     assert not Conversation.objects.exists() and Report.objects.count() == 1
 
 
@@ -88,7 +88,7 @@ def test_bad_answers_are_asked_again_and_unknown_words_get_the_usage(
     assert "pas une date" in phone.send("01/01/2999").json()["reply"]  # the future
     phone.send("hier")
     phone.send("0")
-    assert "un seul numero" in phone.send("99").json()["reply"]
+    assert "un seul numéro" in phone.send("99").json()["reply"]
     assert not Report.objects.exists()
     phone.send("1")
     assert Report.objects.get().actor == ""

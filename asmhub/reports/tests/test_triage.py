@@ -106,7 +106,7 @@ def test_a_duplicate_merges_into_an_earlier_report(
     )
     second.refresh_from_db()
     assert second.duplicate_of == first and second.state == "merged"
-    assert "suivi avec un signalement anterieur" in _replies()[-1]
+    assert "suivi avec un signalement antérieur" in _replies()[-1]
     page = client.get(first.get_absolute_url()).content.decode()
     assert second.reference in page
 

@@ -42,7 +42,7 @@ def _values(monitoring: dict[str, Any], **extra: Any) -> dict[str, Any]:
 
 @pytest.mark.parametrize(
     ("lang", "title"),
-    [("fr", "Signaler un probleme"), ("en", "Report a problem"), ("sw", "Ripoti tatizo")],
+    [("fr", "Signaler un problème"), ("en", "Report a problem"), ("sw", "Ripoti tatizo")],
 )
 def test_the_form_speaks_french_english_and_swahili(
     client: Client, monitoring: dict[str, Any], lang: str, title: str
@@ -123,7 +123,7 @@ def test_the_status_page_shows_the_state_and_nothing_of_the_report(
     report = Report.objects.get()
     page = client.get(reverse("reports:status"), {"ref": report.reference, "lang": "fr"})
     text = page.content.decode()
-    assert "Recu" in text and "Children work" not in text and "Kamituga" not in text
+    assert "Reçu" in text and "Children work" not in text and "Kamituga" not in text
     unknown = client.get(reverse("reports:status"), {"ref": "RNOPE", "lang": "en"})
     assert "No report has this reference" in unknown.content.decode()
 
