@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -27,7 +28,9 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "core/error.html", {"code": 403}, status=403)
+    """The refusal, with the reason the check gave (our own translated messages)."""
+    reason = str(exception) if isinstance(exception, PermissionDenied) else ""
+    return render(request, "core/error.html", {"code": 403, "reason": reason}, status=403)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
