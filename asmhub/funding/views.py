@@ -170,7 +170,10 @@ def _match_context(request: HttpRequest, concept: Concept) -> dict[str, Any]:
 
 
 def concept_match(request: HttpRequest, slug: str) -> HttpResponse:
-    """The match fragment alone (htmx), for new weights."""
+    """The match fragment alone for htmx, for new weights; the whole page otherwise (a
+    link opened directly, or the form sent without scripts)."""
+    if not getattr(request, "htmx", False):
+        return concept_detail(request, slug)
     concept: Concept = get_visible(request, Concept.objects.all(), slug=slug)
     return render(request, "funding/_match.html", _match_context(request, concept))
 
