@@ -1,8 +1,13 @@
-"""Refuse request parameters that no database can store.
+"""Request middleware of the site shell.
 
-PostgreSQL text cannot hold NUL (U+0000) characters; a parameter carrying one would
-fail deep inside a query. It is refused at the door instead: 422 with the parameter
-named for the API, 400 for pages.
+``RejectNulCharactersMiddleware`` refuses request parameters that no database can
+store: PostgreSQL text cannot hold NUL (U+0000) characters; a parameter carrying one
+would fail deep inside a query. It is refused at the door instead: 422 with the
+parameter named for the API, 400 for pages.
+
+``SiteAddressMiddleware`` remembers the address each request was served at, so that
+links written into files and e-mails during it (``core.services.site_url``) point where
+the visitor is, unless ``ASMHUB_SITE_URL`` fixes the address once for all.
 """
 
 from __future__ import annotations
@@ -33,3 +38,17 @@ class RejectNulCharactersMiddleware:
         if request.path.startswith("/api/"):
             return JsonResponse({"detail": message}, status=422)
         return HttpResponseBadRequest(message)
+
+
+class SiteAddressMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from asmhub.core.services import served_origin
+
+        token = served_origin.set(request.build_absolute_uri("/").rstrip("/"))
+        try:
+            return self.get_response(request)
+        finally:
+            served_origin.reset(token)
