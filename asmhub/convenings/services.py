@@ -322,7 +322,5 @@ def put_on_calendar(user: Any, convening: Convening) -> Any:
             ChangeStatus(user, event, Status.PUBLISHED).execute()
         Convening.objects.filter(pk=convening.pk).update(event=event)
         convening.event = event
-        AuditEntry.record(
-            user, "update", convening, {"event": {"from": None, "to": _plain(event)}}
-        )
+        AuditEntry.record(user, "update", convening, {"event": {"from": None, "to": _plain(event)}})
     return event

@@ -171,8 +171,7 @@ def participant_links(request: HttpRequest, slug: str) -> HttpResponse:
     rows = [
         (
             p,
-            request.build_absolute_uri(reverse("convenings:join", args=[slug, p.token]))
-            + suffix,
+            request.build_absolute_uri(reverse("convenings:join", args=[slug, p.token])) + suffix,
         )
         for p in convening.participants.select_related("person", "organization")
     ]

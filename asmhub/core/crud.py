@@ -111,8 +111,9 @@ def edit_contribution(
                     if creating
                     else type(instance)._default_manager.get(pk=instance.pk)
                 )
-                saved = SaveContribution(request.user, target, plain, m2m).execute()
-                if after_save:
+                action = SaveContribution(request.user, target, plain, m2m)
+                saved = action.execute()
+                if after_save and action.pending is None:
                     after_save(saved, form)
         except PermissionDenied as exc:
             # A refusal while saving says why on the form, which keeps what was typed.
@@ -125,7 +126,15 @@ def edit_contribution(
                 {"form": form, "object": None if creating else instance, **(context or {})},
                 status=403,
             )
-        if not creating:
+        if action.pending is not None:
+            messages.success(
+                request,
+                _(
+                    "Your change is submitted for review: the public page stays as it is "
+                    "until an editor approves it."
+                ),
+            )
+        elif not creating:
             messages.success(request, _("Saved."))
         elif permissions.is_editor(request.user):
             messages.success(request, _("Created and published."))

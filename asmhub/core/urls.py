@@ -8,4 +8,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("about/", views.about, name="about"),
     path("healthz", views.healthz, name="healthz"),
+    path("changes/", views.revision_list, name="revisions"),
+    path("changes/<int:pk>/", views.revision_detail, name="revision"),
 ]

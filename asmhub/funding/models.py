@@ -150,6 +150,11 @@ class DonorProfile(Contribution):
     def __str__(self) -> str:
         return str(self.organization)
 
+    @property
+    def described_organization_id(self) -> int | None:
+        """The donor organization this profile describes (see core.permissions)."""
+        return self.organization_id
+
     def get_absolute_url(self) -> str:
         return reverse("funding:donor", args=[self.organization.slug])
 

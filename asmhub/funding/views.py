@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from asmhub.core import permissions
+from asmhub.core import permissions, revisions
 from asmhub.core.crud import change_status, edit_contribution, get_visible, list_page, query_params
 from asmhub.core.exports import download
 from asmhub.funding import commonground, exports, matching, search, services, targeting
@@ -49,6 +49,7 @@ def donor_detail(request: HttpRequest, slug: str) -> HttpResponse:
             profile, concepts.order_by("-updated_at")[: matching.REVERSE_CANDIDATES], today=today
         )[:5],
         "can_change": permissions.can_change(user, profile),
+        "pending": revisions.pending_for(user, profile),
         "can_publish": permissions.can_publish(user, profile),
         "history": services.history(profile) if permissions.can_change(user, profile) else [],
     }

@@ -25,7 +25,10 @@ def _pdf_text(client: Client, convening: Convening, **headers: Any) -> str:
 
 
 def test_pdf_links_follow_the_address_served(
-    login: Any, owner: Any, recorded: Convening, settings: Any  # noqa: F811
+    login: Any,
+    owner: Any,
+    recorded: Convening,
+    settings: Any,  # noqa: F811
 ) -> None:
     settings.ASMHUB_SITE_URL = ""
     client = login(owner)
@@ -36,7 +39,10 @@ def test_pdf_links_follow_the_address_served(
 
 
 def test_a_set_site_address_is_used_everywhere(
-    login: Any, owner: Any, recorded: Convening, settings: Any  # noqa: F811
+    login: Any,
+    owner: Any,
+    recorded: Convening,
+    settings: Any,  # noqa: F811
 ) -> None:
     settings.ASMHUB_SITE_URL = "https://hub.example.org/"
     client = login(owner)
