@@ -101,3 +101,44 @@ def visible(user: Any, queryset: QuerySet[M]) -> QuerySet[M]:
     if org_id and can_contribute(user):
         condition |= Q(owner_organization_id=org_id)
     return queryset.filter(condition)
+
+
+def donor_organization_id(user: Any) -> int | None:
+    """The donor a user works for: their organization, when it has a donor profile."""
+    from asmhub.funding.models import DonorProfile
+
+    org_id = getattr(user, "organization_id", None)
+    if not (org_id and user.is_authenticated and user.is_active):
+        return None
+    return org_id if DonorProfile.objects.filter(organization_id=org_id).exists() else None
+
+
+def proposes(user: Any, concept: Any) -> bool:
+    """Whether ``user`` is a member of one of the concept's proposing organizations (or of
+    the organization that contributed it, when it names no proposer)."""
+    org_id = getattr(user, "organization_id", None)
+    if not (org_id and can_contribute(user)):
+        return False
+    if concept.proposers.filter(pk=org_id).exists():
+        return True
+    return not concept.proposers.exists() and concept.owner_organization_id == org_id
+
+
+def can_engage_concept(user: Any, concept: Any) -> bool:
+    """Donor officers save a published concept, express interest and write to its
+    proposers, unless their own organization proposes it."""
+    return (
+        getattr(concept, "status", None) == Status.PUBLISHED
+        and donor_organization_id(user) is not None
+        and not proposes(user, concept)
+    )
+
+
+def can_view_conversation(user: Any, concept: Any, donor_id: int) -> bool:
+    """A conversation between a donor and a concept's proposers is theirs alone: the
+    donor's members and the proposers' members see it, no one else."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if getattr(user, "organization_id", None) == donor_id:
+        return donor_organization_id(user) == donor_id
+    return proposes(user, concept)

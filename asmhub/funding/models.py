@@ -22,6 +22,11 @@ from django.utils.translation import gettext_lazy as _
 
 from asmhub.core.models import Contribution, Slugged
 from asmhub.directory.models import Organization, Person
+from asmhub.funding.engagement_models import (  # noqa: F401  (registered with the app)
+    ConceptMessage,
+    Interest,
+    SavedConcept,
+)
 from asmhub.funding.iati_models import (  # noqa: F401  (registered with the app)
     Activity,
     ActivityCountry,

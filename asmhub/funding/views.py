@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from asmhub.core import permissions, revisions
 from asmhub.core.crud import change_status, edit_contribution, get_visible, list_page, query_params
 from asmhub.core.exports import download
-from asmhub.funding import commonground, exports, matching, search, services, targeting
+from asmhub.funding import commonground, engagement, exports, matching, search, services, targeting
 from asmhub.funding.forms import ApplicationForm, ConceptForm, DonorProfileForm, OpportunityForm
 from asmhub.funding.models import Activity, Application, Concept, DonorProfile, Opportunity, Project
 
@@ -146,6 +146,7 @@ def concept_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "can_change": permissions.can_change(user, concept),
         "can_publish": permissions.can_publish(user, concept),
         "history": services.history(concept) if permissions.can_change(user, concept) else [],
+        **engagement.donor_context(user, concept),
         **_match_context(request, concept),
     }
     return render(request, "funding/concept_detail.html", context)

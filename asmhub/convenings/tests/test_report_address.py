@@ -28,7 +28,7 @@ def test_pdf_links_follow_the_address_served(
     login: Any,
     owner: Any,
     recorded: Convening,
-    settings: Any,  # noqa: F811
+    settings: Any,
 ) -> None:
     settings.ASMHUB_SITE_URL = ""
     client = login(owner)
@@ -42,7 +42,7 @@ def test_a_set_site_address_is_used_everywhere(
     login: Any,
     owner: Any,
     recorded: Convening,
-    settings: Any,  # noqa: F811
+    settings: Any,
 ) -> None:
     settings.ASMHUB_SITE_URL = "https://hub.example.org/"
     client = login(owner)
