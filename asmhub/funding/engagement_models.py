@@ -29,6 +29,9 @@ class SavedConcept(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("saved concept")
 
+    def __str__(self) -> str:
+        return f"{self.user} · {self.concept}"
+
 
 class Interest(models.Model):
     """A donor's interest in a concept, expressed by one of its officers; the proposers
@@ -49,6 +52,9 @@ class Interest(models.Model):
         ]
         ordering = ["-created_at"]
         verbose_name = _("donor interest")
+
+    def __str__(self) -> str:
+        return f"{self.donor} · {self.concept}"
 
 
 class ConceptMessage(models.Model):

@@ -27,7 +27,7 @@ def _pdf_text(client: Client, convening: Convening, **headers: Any) -> str:
 def test_pdf_links_follow_the_address_served(
     login: Any,
     owner: Any,
-    recorded: Convening,
+    recorded: Convening,  # noqa: F811
     settings: Any,
 ) -> None:
     settings.ASMHUB_SITE_URL = ""
@@ -41,7 +41,7 @@ def test_pdf_links_follow_the_address_served(
 def test_a_set_site_address_is_used_everywhere(
     login: Any,
     owner: Any,
-    recorded: Convening,
+    recorded: Convening,  # noqa: F811
     settings: Any,
 ) -> None:
     settings.ASMHUB_SITE_URL = "https://hub.example.org/"
