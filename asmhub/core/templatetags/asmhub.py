@@ -70,3 +70,20 @@ def heat(value: float) -> int:
         return max(0, min(10, round(float(value) * 10)))
     except (TypeError, ValueError):
         return 0
+
+
+@register.filter
+def cite(text: str) -> str:
+    """``{{ object.source|cite }}``: the source documents by title, linked to the library."""
+    from asmhub.library.citations import cite_text
+
+    return cite_text(str(text or ""))
+
+
+@register.filter
+def cite_evidence(item: Any) -> str:
+    """``{{ e|cite_evidence }}``: an evidence quote's document and section, linked to its
+    passage in the library."""
+    from asmhub.library.citations import evidence
+
+    return evidence(item)
