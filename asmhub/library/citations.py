@@ -77,7 +77,7 @@ def cite_text(text: str) -> SafeString:
     escaped = _PREFIX.sub("", escaped)
     escaped = _CODE.sub(title, escaped)
     escaped = _PROSE.sub(lambda m: f"{m.group(1)}he source documents", escaped)
-    return mark_safe(escaped)  # noqa: S308 - built from escaped text and format_html
+    return mark_safe(escaped)  # built from escaped text and format_html
 
 
 def evidence(item: dict[str, Any]) -> SafeString:
@@ -97,4 +97,4 @@ def evidence(item: dict[str, Any]) -> SafeString:
     cited = _link(doc, anchor)
     if section:
         cited += str(format_html(" · {}", section))
-    return mark_safe(cited)  # noqa: S308 - built from format_html pieces
+    return mark_safe(cited)  # built from format_html pieces
