@@ -286,6 +286,19 @@ def add_participant_for_user(user: Any, convening: Convening) -> Participant:
     return SaveRecord(user, convening, participant, {}).execute()
 
 
+def _valid_url(address: str) -> str:
+    """``address`` when a URL field accepts it (a served host such as "testserver" or an
+    intranet name has no dot), else ""."""
+    from django.core.exceptions import ValidationError
+    from django.core.validators import URLValidator
+
+    try:
+        URLValidator()(address)
+    except ValidationError:
+        return ""
+    return address
+
+
 def put_on_calendar(user: Any, convening: Convening) -> Any:
     """A published convening appears on the shared calendar as an all-day event on its
     dates, written by the editor who published it; a convening already linked to a
@@ -310,7 +323,7 @@ def put_on_calendar(user: Any, convening: Convening) -> Any:
             "end": midnight(convening.ends_on + dt.timedelta(days=1)),
             "all_day": True,
             "place": convening.place,
-            "link": site_url(convening.get_absolute_url()),
+            "link": _valid_url(site_url(convening.get_absolute_url())),
         }
         relations = {
             "countries": list(convening.countries.all())

@@ -47,8 +47,9 @@ def test_the_overview_links_stay_without_a_poll(
 
 
 def test_a_convening_goes_on_the_calendar_when_an_editor_publishes_it(
-    login: Any, owner: Any, editor: Any, org: Any
+    login: Any, owner: Any, editor: Any, org: Any, settings: Any
 ) -> None:
+    settings.ASMHUB_SITE_URL = "https://hub.example.org"
     login(owner).post(reverse("convenings:create"), _form(org.pk))
     convening = Convening.objects.get()
     assert convening.status == Status.DRAFT and convening.event is None
@@ -62,7 +63,8 @@ def test_a_convening_goes_on_the_calendar_when_an_editor_publishes_it(
     assert event is not None and event.status == Status.PUBLISHED
     assert event.title == "Donor round table on gold" and event.all_day
     assert (event.first_day, event.last_day) == (dt.date(2027, 3, 2), dt.date(2027, 3, 3))
-    assert event.place == "Bukavu" and event.link.endswith(convening.get_absolute_url())
+    assert event.place == "Bukavu"
+    assert event.link == "https://hub.example.org" + convening.get_absolute_url()
     assert AuditEntry.for_object(convening).filter(action="update").exists()
     month = Client().get(reverse("calendar:month"), {"month": "2027-03"})
     assert "Donor round table on gold" in month.content.decode()
@@ -80,3 +82,15 @@ def test_a_convening_linked_to_an_event_keeps_it(editor: Any, org: Any) -> None:
     assert services.put_on_calendar(editor, convening) is not None
     again = services.put_on_calendar(editor, Convening.objects.get(pk=convening.pk))
     assert again == convening.event and Event.objects.count() == 1
+
+
+def test_a_served_host_without_a_dot_leaves_the_event_link_empty(
+    login: Any, editor: Any, org: Any, settings: Any
+) -> None:
+    settings.ASMHUB_SITE_URL = ""
+    convening = make_convening(org, status=Status.DRAFT)
+    login(editor).post(
+        reverse("convenings:status", args=[convening.slug]), {"status": Status.PUBLISHED}
+    )
+    convening.refresh_from_db()
+    assert convening.event is not None and convening.event.link == ""
