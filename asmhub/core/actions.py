@@ -104,7 +104,7 @@ class SaveContribution(Action[C]):
                 relations=revisions.dump_relations(m2m),
                 proposed_by=self.user,
             )
-            changes = {
+            changes: dict[str, Any] = {
                 name: {"from": _plain(getattr(self.instance, name)), "to": _plain(value)}
                 for name, value in plain.items()
             }

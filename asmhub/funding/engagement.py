@@ -101,7 +101,9 @@ def _clean_body(body: str) -> str:
 
 def proposer_users(concept: Concept) -> QuerySet[User]:
     """The members of the concept's proposing organizations (or of its contributor)."""
-    orgs = list(concept.proposers.values_list("pk", flat=True)) or [concept.owner_organization_id]
+    orgs: list[int | None] = list(concept.proposers.values_list("pk", flat=True))
+    if not orgs:
+        orgs = [concept.owner_organization_id]
     return User.objects.filter(organization_id__in=orgs, is_active=True).order_by("pk")
 
 
@@ -249,7 +251,7 @@ def donor_context(user: Any, concept: Concept) -> dict[str, Any]:
     """What the concept page shows a donor officer, and a proposer, of this engagement."""
     context: dict[str, Any] = {"can_engage": permissions.can_engage_concept(user, concept)}
     if context["can_engage"]:
-        donor_id = permissions.donor_organization_id(user)
+        donor_id = _require_donor(user, concept)
         context["is_saved"] = SavedConcept.objects.filter(user=user, concept=concept).exists()
         context["is_interested"] = Interest.objects.filter(
             concept=concept, donor_id=donor_id
