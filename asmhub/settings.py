@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "asmhub.core.middleware.RejectNulCharactersMiddleware",
+    "asmhub.core.middleware.SiteAddressMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -283,7 +284,8 @@ LOGGING = {
 CSRF_FAILURE_VIEW = "asmhub.core.views.csrf_failure"
 
 # The public address of the site, for links that leave it: calendar feeds and e-mails.
-ASMHUB_SITE_URL = env_str("ASMHUB_SITE_URL", "http://localhost:8000")
+# Empty: links follow the address each request is served at (core.services.site_url).
+ASMHUB_SITE_URL = env_str("ASMHUB_SITE_URL", "")
 # Calendar import from a URL: the largest file fetched, and whether addresses on this
 # machine's own networks (loopback, private ranges) may be fetched at all.
 ASMHUB_ICS_MAX_BYTES = env_int("ASMHUB_ICS_MAX_BYTES", 5_000_000, minimum=1000)

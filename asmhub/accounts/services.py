@@ -71,17 +71,32 @@ def authenticate_token(raw: str) -> User | None:
     return token.user
 
 
+# The organization the demo administrator works for: the network's secretariat.
+DEMO_SECRETARIAT = "casm-secretariat"
+
+
 def ensure_demo_admin(username: str = "admin") -> tuple[User, str | None]:
     """Create the demo secretariat administrator; return it and its new password.
 
-    When the user exists already, its password is left alone and None is returned.
+    The administrator belongs to the secretariat's organization (when the demo data holds
+    it), so that it can do what members do for it, such as organizing a convening. When
+    the user exists already, its password is left alone and None is returned.
     """
+    from asmhub.directory.models import Organization
+
+    secretariat = Organization.objects.filter(slug=DEMO_SECRETARIAT).first()
     user = User.objects.filter(username=username).first()
     if user is not None:
+        if user.organization_id is None and secretariat is not None:
+            user.organization = secretariat
+            user.save(update_fields=["organization"])
         return user, None
     password = secrets.token_urlsafe(12)
     user = User.objects.create_superuser(
-        username=username, email="admin@asmhub.localhost", password=password
+        username=username,
+        email="admin@asmhub.localhost",
+        password=password,
+        organization=secretariat,
     )
     assign_role(user, "secretariat-admin")
     return user, password

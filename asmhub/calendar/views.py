@@ -23,6 +23,7 @@ from asmhub.calendar.forms import EventForm, FilterForm, ImportForm, SavedFilter
 from asmhub.calendar.models import Event, SavedFilter
 from asmhub.core import permissions
 from asmhub.core.crud import change_status, edit_contribution, get_visible, query_params
+from asmhub.core.services import site_url
 from asmhub.directory.models import ConsentRecord
 from asmhub.directory.services import contact_details_for, record_consent
 
@@ -248,7 +249,7 @@ def feeds(request: HttpRequest) -> HttpResponse:
         "params": params,
         "filter_query": urlencode(params, doseq=True),
         "saved": [(s, services.Filter.from_params(s.params)) for s in user.calendar_filters.all()],
-        "site_url": request.build_absolute_uri("/").rstrip("/"),
+        "site_url": site_url(),
     }
     return render(request, "calendar/feeds.html", context)
 

@@ -123,6 +123,9 @@ class ConveningForm(ContributionForm):
             self.add_error("ends_on", _("The last day cannot come before the first."))
         organizers = data.get("organizers")
         org_id = getattr(self.user, "organization_id", None)
+        if not self.instance.pk and org_id is None:
+            # The creator takes part as the convening's secretariat, for an organization.
+            self.add_error(None, _("Join an organization before organizing a convening."))
         if (
             organizers is not None
             and not permissions.is_editor(self.user)

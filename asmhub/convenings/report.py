@@ -18,8 +18,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from asmhub.convenings import access, report_links, report_sections
@@ -45,10 +46,27 @@ def outline() -> list[dict[str, str]]:
     return sections
 
 
+def section_title(entry: dict[str, str], language: str) -> str:
+    """The outline's title of a section in ``language`` (``title_<language>``), else English."""
+    return entry.get(f"title_{language}") or entry["title"]
+
+
 def build(convening: Convening) -> list[tuple[dict[str, str], Draft]]:
-    """Every section's draft, in the outline's order, without saving anything."""
+    """Every section's draft in the active language, in the outline's order, without
+    saving anything."""
     context = Context(convening)
     return [(section, BUILDERS[section["builder"]](context)) for section in outline()]
+
+
+def build_languages(convening: Convening) -> dict[str, list[tuple[dict[str, str], Draft]]]:
+    """Every section's draft in each language of the interface, the default one first."""
+    default = settings.LANGUAGE_CODE.split("-")[0]
+    codes = [default] + [c for c, _name in settings.LANGUAGES if c != default]
+    drafts = {}
+    for code in codes:
+        with translation.override(code):
+            drafts[code] = build(convening)
+    return drafts
 
 
 def visible_report(request: Any, convening: Convening) -> Report | None:
@@ -71,17 +89,28 @@ def refresh(convening: Convening) -> tuple[Report, list[str]]:
     report.save()
     existing = {s.key: s for s in report.sections.all()}
     stale = []
-    for position, (entry, draft) in enumerate(build(convening)):
+    languages = build_languages(convening)
+    default, *others = languages
+    for position, (entry, draft) in enumerate(languages[default]):
         section = existing.get(entry["key"]) or ReportSection(report=report, key=entry["key"])
         text = draft.text
         if section.edited_at and section.draft != text:
             section.stale = True
             stale.append(entry["key"])
         section.position = position
-        section.title = entry["title"]
+        section.title = section_title(entry, default)
         section.draft = text
         section.content = draft.content()
         section.citations = draft.citations
+        section.translations = {
+            code: {
+                "title": section_title(entry, code),
+                "draft": languages[code][position][1].text,
+                "content": languages[code][position][1].content(),
+                "citations": languages[code][position][1].citations,
+            }
+            for code in others
+        }
         section.save()
     return report, stale
 
@@ -152,3 +181,69 @@ class SetReportState(Action[Any]):
             report.state = Report.State.DRAFT
         report.save()
         return {"state": {"from": before, "to": report.state}, "edition": report.edition}
+
+
+# The pages whose records an editor may add to a report whatever their date.
+INCLUDABLE = {
+    "funding:project": ("funding", "project"),
+    "funding:opportunity": ("funding", "opportunity"),
+    "funding:concept": ("funding", "concept"),
+    "library:resource": ("library", "resource"),
+    "library:story": ("library", "successstory"),
+    "library:fact": ("library", "fact"),
+}
+
+
+def record_at(address: str) -> Any:
+    """The published record whose page is at ``address`` (a path or a full URL of the site),
+    among the kinds a report cites; ValidationError naming the address otherwise."""
+    from urllib.parse import urlsplit
+
+    from django.apps import apps
+    from django.urls import Resolver404, resolve
+
+    path = urlsplit(address.strip()).path
+    try:
+        match = resolve(path)
+    except Resolver404:
+        match = None
+    kind = INCLUDABLE.get(match.view_name) if match else None
+    if match is None or kind is None:
+        raise ValidationError(
+            _(
+                "“%(address)s” is not the page of a project, funding opportunity, concept, "
+                "library resource, success story or fact."
+            )
+            % {"address": address}
+        )
+    model = apps.get_model(*kind)
+    lookup = {"pk": match.kwargs["pk"]} if "pk" in match.kwargs else {"slug": match.kwargs["slug"]}
+    record = model._default_manager.filter(status="published", **lookup).first()
+    if record is None:
+        raise ValidationError(_("No published record is at “%(address)s”.") % {"address": address})
+    return record
+
+
+class IncludeRecord(Action[Any]):
+    """An editor adds a record to the report although it is dated after the convening."""
+
+    def __init__(self, user: Any, report: Report, record: Any) -> None:
+        super().__init__(user, report)
+        self.record = record
+        self.verb = "include"
+
+    def check(self) -> None:
+        from django.core.exceptions import PermissionDenied
+
+        from asmhub.core import permissions
+
+        if not permissions.is_editor(self.user):
+            raise PermissionDenied(_("Only an editor may add records to a report."))
+
+    def apply(self) -> dict[str, Any]:
+        entry = {"model": self.record._meta.label_lower, "pk": self.record.pk}
+        report: Report = self.instance
+        if entry not in report.included:
+            report.included = [*report.included, entry]
+            report.save(update_fields=["included"])
+        return {"included": {"to": f"{entry['model']}:{entry['pk']} {self.record}"}}

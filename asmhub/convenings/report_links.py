@@ -37,6 +37,33 @@ def _published(context: Context, queryset: Any) -> Any:
     return permissions.visible(context.viewer, queryset)
 
 
+def _dated(day: dt.date, field: str, year: bool = False) -> Q:
+    """Dated on or before ``day`` by ``field``; undated records by when they were entered."""
+    bound = day.year if year else day
+    return Q(**{f"{field}__lte": bound}) | Q(
+        **{f"{field}__isnull": True}, created_at__date__lte=day
+    )
+
+
+def as_of(context: Context, queryset: Any) -> Any:
+    """The records of ``queryset`` that existed at the convening (dated on or before its
+    last day, or entered by then when undated), and those an editor added to its report
+    explicitly. A report on 2005 does not cite a call of 2021 or a project of 2027."""
+    day = context.convening.ends_on
+    model = queryset.model
+    condition = {
+        Project: _dated(day, "starts_on"),
+        Opportunity: _dated(day, "opens_on"),
+        Fact: _dated(day, "year", year=True),
+        Resource: _dated(day, "year", year=True),
+        SuccessStory: Q(evidence_resources__year__lte=day.year) | Q(created_at__date__lte=day),
+        Concept: Q(created_at__date__lte=day),
+    }.get(model)
+    if condition is None:
+        return queryset
+    return queryset.filter(condition | Q(pk__in=context.included(model)))
+
+
 def donor_profiles(context: Context) -> list[DonorProfile]:
     """Donors who took part, or else the donors most interested in the convening's issues."""
     return context.once("donor_profiles", lambda: _find_donor_profiles(context))
@@ -215,7 +242,7 @@ def projects(context: Context) -> Draft:
     start = context.convening.starts_on
     running = Q(ends_on__isnull=True) | Q(ends_on__gte=start)
     found = (
-        _published(context, Project.objects.filter(running, lever_issues__in=ids))
+        as_of(context, _published(context, Project.objects.filter(running, lever_issues__in=ids)))
         .annotate(overlap=Count("lever_issues", filter=Q(lever_issues__in=ids)))
         .prefetch_related("funders", "implementers")
         .order_by("-overlap", "-budget", "title")[:10]
@@ -234,7 +261,7 @@ def projects(context: Context) -> Draft:
         )
         draft.item(project.title, project.description[:400], meta, [number])
     openings = (
-        _published(context, Opportunity.objects.filter(lever_issues__in=ids))
+        as_of(context, _published(context, Opportunity.objects.filter(lever_issues__in=ids)))
         .filter(Q(closes_on__isnull=True) | Q(closes_on__gte=start))
         .select_related("donor")
         .distinct()
@@ -254,8 +281,9 @@ def projects(context: Context) -> Draft:
             [number],
         )
     draft.text = _(
-        "Projects and programmes in the registry, running at the time of the convening or "
-        "later, on the lever issues of its priorities; then funding opportunities on them."
+        "Projects and programmes in the registry that had started by the convening and were "
+        "still running, on the lever issues of its priorities; then the funding "
+        "opportunities on them that were known by then and still open."
     )
     return draft
 
@@ -267,7 +295,7 @@ def _facts(context: Context) -> list[Fact]:
 def _find_facts(context: Context) -> list[Fact]:
     ids = _issue_ids(context)
     return list(
-        _published(context, Fact.objects.filter(lever_issues__in=ids))
+        as_of(context, _published(context, Fact.objects.filter(lever_issues__in=ids)))
         .annotate(overlap=Count("lever_issues", filter=Q(lever_issues__in=ids)))
         .select_related("resource")
         .order_by("-overlap", "value", "id")[:8]
@@ -303,7 +331,7 @@ def _stories(context: Context) -> list[SuccessStory]:
 def _find_stories(context: Context) -> list[SuccessStory]:
     ids = _issue_ids(context)
     return list(
-        _published(context, SuccessStory.objects.filter(lever_issues__in=ids))
+        as_of(context, _published(context, SuccessStory.objects.filter(lever_issues__in=ids)))
         .distinct()
         .order_by("-stage", "title")[:6]
     )
@@ -320,10 +348,13 @@ def toolkit(context: Context) -> Draft:
             [number],
         )
     materials = {m.resource for p in context.presentations for m in p.material_set.all()}
-    kits = _published(
+    kits = as_of(
         context,
-        Resource.objects.filter(
-            resource_type=ResourceType.TOOLKIT, lever_issues__in=_issue_ids(context)
+        _published(
+            context,
+            Resource.objects.filter(
+                resource_type=ResourceType.TOOLKIT, lever_issues__in=_issue_ids(context)
+            ),
         ),
     ).distinct()[:6]
     for resource in list(materials) + [r for r in kits if r not in materials]:
@@ -353,7 +384,7 @@ def choice_pickings(context: Context) -> Draft:
     draft = Draft()
     ids = _issue_ids(context)
     concepts = (
-        _published(context, Concept.objects.filter(lever_issues__in=ids))
+        as_of(context, _published(context, Concept.objects.filter(lever_issues__in=ids)))
         .annotate(overlap=Count("lever_issues", filter=Q(lever_issues__in=ids)))
         .order_by("title")
     )

@@ -28,6 +28,9 @@ class Report(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     edition = models.PositiveSmallIntegerField(_("edition"), default=0)
+    # Records an editor added although they are dated after the convening:
+    # [{"model": "funding.project", "pk": 3}, ...] (see report_links.as_of).
+    included = models.JSONField(_("records added by an editor"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("convening report")
@@ -57,6 +60,9 @@ class ReportSection(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     edited_at = models.DateTimeField(null=True, blank=True)
+    # The drafted parts in the other languages of the interface:
+    # {"fr": {"title": ..., "draft": ..., "content": ..., "citations": ...}}.
+    translations = models.JSONField(default=dict, blank=True)
     stale = models.BooleanField(
         default=False, help_text=_("The records changed after a person edited this section.")
     )

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from asmhub.convenings.report_models import Report, ReportSection
@@ -49,16 +50,21 @@ def colour(report: Report) -> str:
 
 
 def section_view(section: ReportSection, number: int) -> dict[str, Any]:
-    content = section.content or {}
+    """One section as the page and the files show it, in the active language: the drafted
+    parts come in each language of the interface; a person's text stays as written."""
+    language = (get_language() or "en").split("-")[0]
+    local = (section.translations or {}).get(language) or {}
+    content = local.get("content", section.content) or {}
+    text = section.body if section.edited_at else local.get("draft", section.draft)
     return {
         "section": section,
         "key": section.key,
         "number": number,
-        "title": section.title,
-        "blocks": blocks(section.text),
+        "title": local.get("title", section.title),
+        "blocks": blocks(text),
         "items": content.get("items") or [],
         "table": content.get("table"),
-        "citations": section.citations or [],
+        "citations": local.get("citations", section.citations) or [],
         "edited": section.edited_at is not None,
         "stale": section.stale,
     }

@@ -24,7 +24,7 @@ from asmhub.convenings import polls
 from asmhub.convenings.models import Convening, Presentation, Statement
 from asmhub.convenings.poll_models import Option, Question
 from asmhub.lib.summarize import summarize
-from asmhub.taxonomy.models import LeverIssue
+from asmhub.taxonomy.models import LeverIssue, MDGGoal, SDGGoal
 
 T = TypeVar("T")
 
@@ -93,6 +93,13 @@ def _source_key(statement: Statement) -> str:
     return f"statement:{statement.pk}"
 
 
+def goal_label(goal: MDGGoal | SDGGoal) -> str:
+    """ "MDG 1" or "SDG 8" in the active language ("OMD 1", "ODD 8" in French)."""
+    if isinstance(goal, MDGGoal):
+        return _("MDG %(n)s") % {"n": goal.number}
+    return _("SDG %(n)s") % {"n": goal.number}
+
+
 class Context:
     """The convening's records, read once for all the builders."""
 
@@ -100,6 +107,15 @@ class Context:
         self.convening = convening
         self.viewer = AnonymousUser()
         self._found: dict[str, Any] = {}
+
+    def included(self, model: type[models.Model]) -> list[Any]:
+        """The keys of the ``model`` records an editor added to the report explicitly,
+        whatever their date."""
+        from asmhub.convenings.report_models import Report
+
+        report = Report.objects.filter(convening=self.convening).first()
+        label = model._meta.label_lower
+        return [i["pk"] for i in (report.included if report else []) if i.get("model") == label]
 
     def once(self, key: str, compute: Callable[[], T]) -> T:
         """``compute()`` the first time ``key`` is asked for; what several sections share."""
@@ -219,8 +235,8 @@ def presentations(context: Context) -> Draft:
         ]
         speakers = ", ".join(str(p.person or p.organization) for p in presentation.speakers.all())
         organizations = ", ".join(o.short_name for o in presentation.organizations.all())
-        goals = [f"MDG {g.number}" for g in presentation.mdg_goals.all()]
-        goals += [f"SDG {g.number}" for g in presentation.sdg_goals.all()]
+        goals = [goal_label(g) for g in presentation.mdg_goals.all()]
+        goals += [goal_label(g) for g in presentation.sdg_goals.all()]
         meta = " · ".join(
             p for p in (speakers, organizations, presentation.theme, ", ".join(goals)) if p
         )
@@ -249,8 +265,8 @@ def statement_item(draft: Draft, statement: Statement) -> None:
         cites.append(draft.cite(source, statement.source_label()))
     groups = ", ".join(str(g.tr("name")) for g in statement.stakeholder_groups.all())
     tags = [str(i.tr("name")) for i in statement.lever_issues.all()]
-    tags += [f"MDG {g.number}" for g in statement.mdg_goals.all()]
-    tags += [f"SDG {g.number}" for g in statement.sdg_goals.all()]
+    tags += [goal_label(g) for g in statement.mdg_goals.all()]
+    tags += [goal_label(g) for g in statement.sdg_goals.all()]
     meta = " · ".join(p for p in (statement.get_kind_display(), groups, ", ".join(tags)) if p)
     draft.item(statement.topic, statement.statement, meta, cites)
 
@@ -261,8 +277,8 @@ def stakeholders(context: Context) -> Draft:
     for statement in chosen:
         statement_item(draft, statement)
     goals = sorted(
-        {f"MDG {g.number}" for s in chosen for g in s.mdg_goals.all()}
-        | {f"SDG {g.number}" for s in chosen for g in s.sdg_goals.all()}
+        {goal_label(g) for s in chosen for g in s.mdg_goals.all()}
+        | {goal_label(g) for s in chosen for g in s.sdg_goals.all()}
     )
     counts = {k: len(context.of_kind(k)) for k in ("priority", "challenge", "lesson")}
     draft.text = (

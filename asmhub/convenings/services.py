@@ -31,7 +31,7 @@ from asmhub.convenings.models import (
     WhiteboardItem,
 )
 from asmhub.core import permissions
-from asmhub.core.actions import Action, SaveContribution, _plain
+from asmhub.core.actions import Action, ChangeStatus, SaveContribution, _plain
 from asmhub.core.models import AuditEntry, Status
 from asmhub.directory.models import ConsentRecord, Person
 from asmhub.directory.services import record_consent
@@ -328,3 +328,56 @@ def add_participant_for_user(user: Any, convening: Convening) -> Participant:
     if participant.organization_id is None:
         raise PermissionDenied(_("Join an organization before organizing a convening."))
     return SaveRecord(user, convening, participant, {}).execute()
+
+
+def _valid_url(address: str) -> str:
+    """``address`` when a URL field accepts it (a served host such as "testserver" or an
+    intranet name has no dot), else ""."""
+    from django.core.exceptions import ValidationError
+    from django.core.validators import URLValidator
+
+    try:
+        URLValidator()(address)
+    except ValidationError:
+        return ""
+    return address
+
+
+def put_on_calendar(user: Any, convening: Convening) -> Any:
+    """A published convening appears on the shared calendar as an all-day event on its
+    dates, written by the editor who published it; a convening already linked to a
+    calendar entry keeps it. Returns the entry, or None while the convening is not
+    published."""
+    from asmhub.calendar.models import Event, Kind
+    from asmhub.calendar.services import midnight
+    from asmhub.core.models import Status
+    from asmhub.core.services import site_url
+
+    if convening.status != Status.PUBLISHED or not permissions.is_editor(user):
+        return None
+    if convening.event_id is not None:
+        return convening.event
+    with transaction.atomic():
+        values = {
+            "title": convening.title,
+            "kind": Kind.CONFERENCE,
+            "description": convening.goal,
+            "organizer": convening.owner_organization,
+            "start": midnight(convening.starts_on),
+            "end": midnight(convening.ends_on + dt.timedelta(days=1)),
+            "all_day": True,
+            "place": convening.place,
+            "link": _valid_url(site_url(convening.get_absolute_url())),
+        }
+        relations = {
+            "countries": list(convening.countries.all())
+            + ([convening.country] if convening.country else []),
+            "lever_issues": list(convening.lever_issues.all()),
+        }
+        event = SaveContribution(user, Event(), values, relations).execute()
+        if event.status != Status.PUBLISHED:
+            ChangeStatus(user, event, Status.PUBLISHED).execute()
+        Convening.objects.filter(pk=convening.pk).update(event=event)
+        convening.event = event
+        AuditEntry.record(user, "update", convening, {"event": {"from": None, "to": _plain(event)}})
+    return event

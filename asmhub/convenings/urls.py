@@ -103,6 +103,7 @@ urlpatterns = [
     ),
     path("<slug:slug>/report/", views_report.report_page, name="report"),
     path("<slug:slug>/report/draft/", views_report.draft, name="report-draft"),
+    path("<slug:slug>/report/include/", views_report.include, name="report-include"),
     path(
         "<slug:slug>/report/sections/<slug:key>/edit/",
         views_report.section_edit,

@@ -60,6 +60,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _after_save(convening: Any, form: ContributionForm) -> None:
     services.add_participant_for_user(form.user, convening)
+    services.put_on_calendar(form.user, convening)
 
 
 @login_required
@@ -95,7 +96,13 @@ def edit(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def status(request: HttpRequest, slug: str) -> HttpResponse:
-    return change_status(request, access.convening_for(request, slug))
+    """Moderation; once published, the convening is put on the shared calendar."""
+    convening = access.convening_for(request, slug)
+    before = convening.status
+    response = change_status(request, convening)
+    if before != convening.status:
+        services.put_on_calendar(request.user, convening)
+    return response
 
 
 def participants(request: HttpRequest, slug: str) -> HttpResponse:
@@ -154,17 +161,26 @@ def participant_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 def participant_links(request: HttpRequest, slug: str) -> HttpResponse:
-    """Each participant's personal link, for organizers to send out."""
+    """Each participant's personal link, for organizers to send out. With ``?poll=N``
+    each link leads, once opened, straight to that poll rather than the overview."""
     convening = access.convening_for(request, slug)
     access.require_organizer(request, convening)
+    raw = request.GET.get("poll", "")
+    poll = convening.polls.filter(pk=int(raw)).first() if raw.isdigit() else None
+    suffix = f"?next=poll-{poll.pk}" if poll is not None else ""
     rows = [
-        (p, request.build_absolute_uri(reverse("convenings:join", args=[slug, p.token])))
+        (
+            p,
+            request.build_absolute_uri(reverse("convenings:join", args=[slug, p.token])) + suffix,
+        )
         for p in convening.participants.select_related("person", "organization")
     ]
     return render(
         request,
         "convenings/participant_links.html",
-        access.page_context(request, convening, rows=rows),
+        access.page_context(
+            request, convening, rows=rows, poll=poll, polls=convening.polls.order_by("id")
+        ),
     )
 
 

@@ -5,15 +5,16 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from asmhub.convenings import access, report, report_render
 from asmhub.convenings.report_models import Report
+from asmhub.core import permissions
 
 
 class SectionForm(forms.Form):
@@ -32,15 +33,39 @@ def report_page(request: HttpRequest, slug: str) -> HttpResponse:
     convening = access.convening_for(request, slug)
     found = report.visible_report(request, convening)
     organizer = access.is_organizer(request.user, convening)
+    language = (get_language() or "en").split("-")[0]
     context = access.page_context(
         request,
         convening,
         doc=report_render.document(found) if found else None,
-        outline=report.outline(),
+        outline=[
+            {**entry, "title": report.section_title(entry, language)} for entry in report.outline()
+        ],
+        can_include=found is not None and permissions.is_editor(request.user),
     )
     if found is None and not organizer:
         return render(request, "convenings/report_missing.html", context, status=404)
     return render(request, "convenings/report.html", context)
+
+
+@login_required
+@require_POST
+def include(request: HttpRequest, slug: str) -> HttpResponse:
+    """An editor adds a record dated after the convening; the report is drafted again."""
+    convening = access.convening_for(request, slug)
+    found = get_object_or_404(Report, convening=convening)
+    address = request.POST.get("address", "")
+    try:
+        record = report.record_at(address)
+        report.IncludeRecord(request.user, found, record).execute()
+    except ValidationError as exc:
+        messages.error(request, "; ".join(exc.messages))
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+    else:
+        report.DraftReport(request.user, convening).execute()
+        messages.success(request, _("Added to the report: %(record)s.") % {"record": record})
+    return redirect("convenings:report", convening.slug)
 
 
 @login_required

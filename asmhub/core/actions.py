@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Generic, TypeVar
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from asmhub.core import permissions
-from asmhub.core.models import AuditEntry, Contribution, Status
+from asmhub.core.models import AuditEntry, Contribution, Revision, Status
 
 C = TypeVar("C", bound=Contribution)
 
@@ -67,6 +68,50 @@ class SaveContribution(Action[C]):
         self.relations = relations or {}
         self.creating = instance.pk is None
         self.verb = "create" if self.creating else "update"
+        # Set when the change was kept as a proposal for review instead of applied.
+        self.pending: Revision | None = None
+
+    def execute(self) -> C:
+        self.check()
+        if not self.creating and permissions.change_needs_review(self.user, self.instance):
+            self.pending = self._propose()
+            return self.instance
+        return super().execute()
+
+    def _propose(self) -> Revision:
+        """Keep the change aside for an editor; the record stays as it is meanwhile.
+        An earlier proposal for the same record still awaiting review is replaced."""
+        from asmhub.core import revisions
+
+        model = type(self.instance)
+        plain, m2m = revisions.changed_only(self.instance, self.values, self.relations)
+        candidate = model._default_manager.get(pk=self.instance.pk)
+        for name, value in plain.items():
+            setattr(candidate, name, value)
+        candidate.full_clean(exclude=list(self.relations))
+        target_type = ContentType.objects.get_for_model(self.instance)
+        with transaction.atomic():
+            Revision.objects.filter(
+                target_type=target_type,
+                target_id=str(self.instance.pk),
+                state=Revision.State.PENDING,
+            ).update(state=Revision.State.SUPERSEDED)
+            revision = Revision.objects.create(
+                target_type=target_type,
+                target_id=str(self.instance.pk),
+                target_repr=str(self.instance)[:300],
+                values=revisions.dump_values(model, plain),
+                relations=revisions.dump_relations(m2m),
+                proposed_by=self.user,
+            )
+            changes: dict[str, Any] = {
+                name: {"from": _plain(getattr(self.instance, name)), "to": _plain(value)}
+                for name, value in plain.items()
+            }
+            changes.update({name: {"to": _plain(objects)} for name, objects in m2m.items()})
+            changes["revision"] = revision.pk
+            AuditEntry.record(self.user, "propose", self.instance, changes)
+        return revision
 
     def check(self) -> None:
         if self.creating:
@@ -150,3 +195,45 @@ class ChangeStatus(Action[C]):
         self.instance.status = self.target
         self.instance.save(update_fields=["status", "updated_at"])
         return {"status": {"from": old, "to": self.target}}
+
+
+class ReviewRevision(Action[Any]):
+    """An editor approves a proposed change (applied through ``SaveContribution``, so the
+    record's audit trail shows each field) or rejects it with a note; either way the
+    decision is recorded on the record."""
+
+    def __init__(self, user: Any, revision: Revision, approve: bool, note: str = "") -> None:
+        target = revision.target
+        if target is None:
+            raise PermissionDenied(_("The record this change was proposed for is gone."))
+        super().__init__(user, target)
+        self.revision = revision
+        self.approve = approve
+        self.note = note.strip()
+        self.verb = "revision:approved" if approve else "revision:rejected"
+
+    def check(self) -> None:
+        if not permissions.can_review_revisions(self.user):
+            raise PermissionDenied(_("Only an editor may approve or reject a proposed change."))
+        if self.revision.state != Revision.State.PENDING:
+            raise PermissionDenied(_("This proposed change has already been decided."))
+
+    def apply(self) -> dict[str, Any]:
+        from django.utils import timezone
+
+        from asmhub.core import revisions
+
+        model = type(self.instance)
+        if self.approve:
+            SaveContribution(
+                self.user,
+                self.instance,
+                revisions.load_values(model, self.revision.values),
+                revisions.load_relations(model, self.revision.relations),
+            ).execute()
+        self.revision.state = Revision.State.APPROVED if self.approve else Revision.State.REJECTED
+        self.revision.decided_by = self.user
+        self.revision.decided_at = timezone.now()
+        self.revision.note = self.note
+        self.revision.save()
+        return {"revision": self.revision.pk, "note": self.note}

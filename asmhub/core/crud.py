@@ -117,7 +117,11 @@ def edit_contribution(
         else permissions.can_change(request.user, instance)
     )
     if not allowed:
-        raise PermissionDenied
+        raise PermissionDenied(
+            _("You may not contribute records.")
+            if creating
+            else _("Only the contributing organization or an editor may change this.")
+        )
     form = form_class(
         request.POST or None, request.FILES or None, instance=instance, user=request.user
     )
@@ -128,16 +132,39 @@ def edit_contribution(
             for name, value in form.cleaned_data.items()
             if name in form.model_fields() and name not in m2m
         }
-        with transaction.atomic():
-            # The form has already written its values onto form.instance; the action
-            # starts from the stored record so that it sees (and audits) the changes.
-            target = (
-                form.instance if creating else type(instance)._default_manager.get(pk=instance.pk)
+        try:
+            with transaction.atomic():
+                # The form has already written its values onto form.instance; the action
+                # starts from the stored record so that it sees (and audits) the changes.
+                target = (
+                    form.instance
+                    if creating
+                    else type(instance)._default_manager.get(pk=instance.pk)
+                )
+                action = SaveContribution(request.user, target, plain, m2m)
+                saved = action.execute()
+                if after_save and action.pending is None:
+                    after_save(saved, form)
+        except PermissionDenied as exc:
+            # A refusal while saving says why on the form, which keeps what was typed.
+            if creating:
+                form.instance.pk = None
+            form.add_error(None, refusal(exc))
+            return render(
+                request,
+                template,
+                {"form": form, "object": None if creating else instance, **(context or {})},
+                status=403,
             )
-            saved = SaveContribution(request.user, target, plain, m2m).execute()
-            if after_save:
-                after_save(saved, form)
-        if not creating:
+        if action.pending is not None:
+            messages.success(
+                request,
+                _(
+                    "Your change is submitted for review: the public page stays as it is "
+                    "until an editor approves it."
+                ),
+            )
+        elif not creating:
             messages.success(request, _("Saved."))
         elif permissions.is_editor(request.user):
             messages.success(request, _("Created and published."))
@@ -151,6 +178,11 @@ def edit_contribution(
         template,
         {"form": form, "object": None if creating else instance, **(context or {})},
     )
+
+
+def refusal(exc: PermissionDenied) -> str:
+    """The reason a refused action gives, or a general one when it gives none."""
+    return str(exc) or _("Your account does not have permission for this action.")
 
 
 def change_status(request: HttpRequest, instance: Contribution) -> HttpResponse:

@@ -1,12 +1,18 @@
-"""Request and response checks that every page and API answer shares.
+"""Request and response middleware of the site shell.
 
-PostgreSQL text cannot hold NUL (U+0000) characters; a parameter carrying one would
-fail deep inside a query. It is refused at the door instead: 422 with the parameter
-named for the API, 400 for pages.
+``RejectNulCharactersMiddleware`` refuses request parameters that no database can
+store: PostgreSQL text cannot hold NUL (U+0000) characters; a parameter carrying one
+would fail deep inside a query. It is refused at the door instead: 422 with the
+parameter named for the API, 400 for pages.
 
-Every response says which browser features its pages may use (``Permissions-Policy``,
-from ``settings.PERMISSIONS_POLICY``): none of the pages asks for the camera, the
-microphone, the visitor's location, payment or devices, so those are denied.
+``PermissionsPolicyMiddleware`` says on every response which browser features its pages
+may use (``Permissions-Policy``, from ``settings.PERMISSIONS_POLICY``): none of the pages
+asks for the camera, the microphone, the visitor's location, payment or devices, so
+those are denied.
+
+``SiteAddressMiddleware`` remembers the address each request was served at, so that
+links written into files and e-mails during it (``core.services.site_url``) point where
+the visitor is, unless ``ASMHUB_SITE_URL`` fixes the address once for all.
 """
 
 from __future__ import annotations
@@ -55,3 +61,17 @@ class PermissionsPolicyMiddleware:
         if self.header:
             response.headers.setdefault("Permissions-Policy", self.header)
         return response
+
+
+class SiteAddressMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from asmhub.core.services import served_origin
+
+        token = served_origin.set(request.build_absolute_uri("/").rstrip("/"))
+        try:
+            return self.get_response(request)
+        finally:
+            served_origin.reset(token)

@@ -141,3 +141,55 @@ def unique_slug(model: type[models.Model], text: str, exclude_pk: Any = None) ->
     while model._default_manager.filter(slug=slug).exclude(pk=exclude_pk).exists():
         slug, n = f"{base}-{n}", n + 1
     return slug
+
+
+class Revision(models.Model):
+    """A change to a published record, proposed by the organization the record describes,
+    kept aside until an editor approves it, so that the public page stays as it was.
+
+    ``values`` holds plain fields as JSON (a foreign key by its key), ``relations`` the
+    keys of many-to-many fields; only the fields that differ from the record are kept.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Awaiting review")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        SUPERSEDED = "superseded", _("Replaced by a later proposal")
+
+    target_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    target_id = models.CharField(max_length=64)
+    target_repr = models.CharField(max_length=300)
+    values = models.JSONField(default=dict, blank=True)
+    relations = models.JSONField(default=dict, blank=True)
+    state = models.CharField(
+        _("state"), max_length=12, choices=State.choices, default=State.PENDING, db_index=True
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    proposed_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    note = models.TextField(_("note to the proposer"), blank=True)
+
+    class Meta:
+        ordering = ["-proposed_at", "-id"]
+        indexes = [models.Index(fields=["target_type", "target_id", "state"])]
+        verbose_name = _("proposed change")
+
+    def __str__(self) -> str:
+        return f"{self.target_repr} ({self.get_state_display()})"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("core:revision", args=[self.pk])
+
+    @property
+    def target(self) -> Any:
+        model = self.target_type.model_class()
+        assert model is not None
+        return model._default_manager.filter(pk=self.target_id).first()

@@ -42,11 +42,46 @@ def _owns(user: Any, obj: Any) -> bool:
     return bool(org_id and getattr(obj, "owner_organization_id", None) == org_id)
 
 
+def represents(user: Any, obj: Any) -> bool:
+    """Whether ``user`` is a member of the organization that ``obj`` describes: an
+    organization's own profile, or a donor's profile for the donor organization's members.
+    Records say which organization they describe with ``described_organization_id``."""
+    org_id = getattr(user, "organization_id", None)
+    return bool(
+        org_id
+        and user.is_authenticated
+        and can_contribute(user)
+        and getattr(obj, "described_organization_id", None) == org_id
+    )
+
+
 def can_change(user: Any, obj: Any) -> bool:
-    """Editors change anything; members change what their organization contributed."""
+    """Editors change anything; members change what their organization contributed, and
+    their organization's own profile (see ``change_needs_review``)."""
     if is_editor(user):
         return True
-    return can_contribute(user) and _owns(user, obj)
+    return can_contribute(user) and (_owns(user, obj) or represents(user, obj))
+
+
+def change_needs_review(user: Any, obj: Any) -> bool:
+    """Whether a change by ``user`` to ``obj`` is kept as a proposal for an editor to
+    approve instead of being applied: a published profile changed by the organization it
+    describes (not its contributor), so that the public page stays stable meanwhile."""
+    if is_editor(user) or _owns(user, obj):
+        return False
+    return getattr(obj, "status", None) == Status.PUBLISHED and represents(user, obj)
+
+
+def can_review_revisions(user: Any) -> bool:
+    return is_editor(user)
+
+
+def can_view_revision(user: Any, revision: Any) -> bool:
+    """Editors, and the members of the organization whose profile the proposal changes."""
+    if is_editor(user):
+        return True
+    target = revision.target
+    return target is not None and represents(user, target)
 
 
 def can_publish(user: Any, obj: Any) -> bool:
@@ -83,3 +118,44 @@ def visible(user: Any, queryset: QuerySet[M]) -> QuerySet[M]:
     if org_id and can_contribute(user):
         condition |= Q(owner_organization_id=org_id)
     return queryset.filter(condition)
+
+
+def donor_organization_id(user: Any) -> int | None:
+    """The donor a user works for: their organization, when it has a donor profile."""
+    from asmhub.funding.models import DonorProfile
+
+    org_id = getattr(user, "organization_id", None)
+    if not (org_id and user.is_authenticated and user.is_active):
+        return None
+    return org_id if DonorProfile.objects.filter(organization_id=org_id).exists() else None
+
+
+def proposes(user: Any, concept: Any) -> bool:
+    """Whether ``user`` is a member of one of the concept's proposing organizations (or of
+    the organization that contributed it, when it names no proposer)."""
+    org_id = getattr(user, "organization_id", None)
+    if not (org_id and can_contribute(user)):
+        return False
+    if concept.proposers.filter(pk=org_id).exists():
+        return True
+    return not concept.proposers.exists() and concept.owner_organization_id == org_id
+
+
+def can_engage_concept(user: Any, concept: Any) -> bool:
+    """Donor officers save a published concept, express interest and write to its
+    proposers, unless their own organization proposes it."""
+    return (
+        getattr(concept, "status", None) == Status.PUBLISHED
+        and donor_organization_id(user) is not None
+        and not proposes(user, concept)
+    )
+
+
+def can_view_conversation(user: Any, concept: Any, donor_id: int) -> bool:
+    """A conversation between a donor and a concept's proposers is theirs alone: the
+    donor's members and the proposers' members see it, no one else."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if getattr(user, "organization_id", None) == donor_id:
+        return donor_organization_id(user) == donor_id
+    return proposes(user, concept)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -70,9 +71,22 @@ def home_context(user: Any) -> dict[str, Any]:
     }
 
 
+# The address the current request was served at (scheme and host), set by
+# ``core.middleware.SiteAddressMiddleware`` for the length of each request.
+served_origin: ContextVar[str] = ContextVar("served_origin", default="")
+FALLBACK_SITE_URL = "http://localhost:8000"
+
+
+def site_origin() -> str:
+    """The platform's address without a trailing slash: ``ASMHUB_SITE_URL`` when it is
+    set, else the address the current request was served at, else localhost."""
+    configured = (settings.ASMHUB_SITE_URL or "").rstrip("/")
+    return configured or served_origin.get() or FALLBACK_SITE_URL
+
+
 def site_url(path: str = "") -> str:
-    """``path`` on the platform's public address (``ASMHUB_SITE_URL``), for e-mails,
+    """``path`` on the platform's public address (see ``site_origin``), for e-mails,
     feeds and files read away from the site; full addresses pass unchanged."""
     if path.startswith(("http://", "https://")):
         return path
-    return f"{settings.ASMHUB_SITE_URL.rstrip('/')}{path}"
+    return f"{site_origin()}{path}"

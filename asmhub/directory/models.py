@@ -68,6 +68,11 @@ class Organization(Slugged, Contribution):
     def __str__(self) -> str:
         return f"{self.name} ({self.acronym})" if self.acronym else self.name
 
+    @property
+    def described_organization_id(self) -> int | None:
+        """The organization this record describes: itself (see core.permissions)."""
+        return self.pk
+
     def get_absolute_url(self) -> str:
         return reverse("directory:organization", args=[self.slug])
 

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from asmhub.core import permissions, personal_data
+from asmhub.core import permissions, personal_data, revisions
 from asmhub.core.crud import change_status, edit_contribution, get_visible, list_page, query_params
 from asmhub.core.exports import download
 from asmhub.directory import exports, search, services
@@ -55,6 +55,7 @@ def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
         ),
         "people": people,
         "can_change": permissions.can_change(user, org),
+        "pending": revisions.pending_for(user, org),
         "can_publish": permissions.can_publish(user, org),
         "history": services.history(org) if permissions.can_change(user, org) else [],
         "tagged": tagged_with(user, org),

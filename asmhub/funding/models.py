@@ -22,6 +22,11 @@ from django.utils.translation import gettext_lazy as _
 
 from asmhub.core.models import Contribution, Slugged
 from asmhub.directory.models import Organization, Person
+from asmhub.funding.engagement_models import (  # noqa: F401  (registered with the app)
+    ConceptMessage,
+    Interest,
+    SavedConcept,
+)
 from asmhub.funding.iati_models import (  # noqa: F401  (registered with the app)
     Activity,
     ActivityCountry,
@@ -149,6 +154,11 @@ class DonorProfile(Contribution):
 
     def __str__(self) -> str:
         return str(self.organization)
+
+    @property
+    def described_organization_id(self) -> int | None:
+        """The donor organization this profile describes (see core.permissions)."""
+        return self.organization_id
 
     def get_absolute_url(self) -> str:
         return reverse("funding:donor", args=[self.organization.slug])

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from asmhub.funding import views
+from asmhub.funding import views, views_engagement
 
 app_name = "funding"
 
@@ -25,6 +25,14 @@ urlpatterns = [
     path("concepts/<slug:slug>/match/", views.concept_match, name="concept-match"),
     path("concepts/<slug:slug>/edit/", views.concept_edit, name="concept-edit"),
     path("concepts/<slug:slug>/status/", views.concept_status, name="concept-status"),
+    path("concepts/<slug:slug>/save/", views_engagement.save, name="concept-save"),
+    path("concepts/<slug:slug>/interest/", views_engagement.interest, name="concept-interest"),
+    path(
+        "concepts/<slug:slug>/conversations/<slug:donor>/",
+        views_engagement.conversation,
+        name="conversation",
+    ),
+    path("saved/", views_engagement.saved, name="saved"),
     path("projects/", views.project_list, name="projects"),
     path("projects/<slug:slug>/", views.project_detail, name="project"),
     path("iati/", views.activity_list, name="activities"),

@@ -9,10 +9,10 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from asmhub.core import permissions
+from asmhub.core import permissions, revisions
 from asmhub.core.crud import change_status, edit_contribution, get_visible, list_page, query_params
 from asmhub.core.exports import download
-from asmhub.funding import commonground, exports, matching, search, services, targeting
+from asmhub.funding import commonground, engagement, exports, matching, search, services, targeting
 from asmhub.funding.forms import ApplicationForm, ConceptForm, DonorProfileForm, OpportunityForm
 from asmhub.funding.models import Activity, Application, Concept, DonorProfile, Opportunity, Project
 
@@ -49,6 +49,7 @@ def donor_detail(request: HttpRequest, slug: str) -> HttpResponse:
             profile, concepts.order_by("-updated_at")[: matching.REVERSE_CANDIDATES], today=today
         )[:5],
         "can_change": permissions.can_change(user, profile),
+        "pending": revisions.pending_for(user, profile),
         "can_publish": permissions.can_publish(user, profile),
         "history": services.history(profile) if permissions.can_change(user, profile) else [],
     }
@@ -145,6 +146,7 @@ def concept_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "can_change": permissions.can_change(user, concept),
         "can_publish": permissions.can_publish(user, concept),
         "history": services.history(concept) if permissions.can_change(user, concept) else [],
+        **engagement.donor_context(user, concept),
         **_match_context(request, concept),
     }
     return render(request, "funding/concept_detail.html", context)
@@ -170,7 +172,10 @@ def _match_context(request: HttpRequest, concept: Concept) -> dict[str, Any]:
 
 
 def concept_match(request: HttpRequest, slug: str) -> HttpResponse:
-    """The match fragment alone (htmx), for new weights."""
+    """The match fragment alone for htmx, for new weights; the whole page otherwise (a
+    link opened directly, or the form sent without scripts)."""
+    if not getattr(request, "htmx", False):
+        return concept_detail(request, slug)
     concept: Concept = get_visible(request, Concept.objects.all(), slug=slug)
     return render(request, "funding/_match.html", _match_context(request, concept))
 

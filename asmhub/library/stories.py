@@ -22,11 +22,40 @@ SEED_FILES = {  # seed number in the data files: the demo resource's file name
     "001": "2005-mdg-asm-workshop-report.pdf",
     "002": "2020-ppa-member-meeting-summary.pdf",
 }
+# A figure worth checking: an amount of money (a currency code or sign before or after the
+# number), a percentage, or a count of something (a number and its unit).
+_CURRENCY = r"(?:USD|US\$|EUR|GBP|CAD|AUD|CHF|XOF|XAF|CDF|GHS|PEN|\$|€|£)"
+_SCALE = r"(?:\s*(?:thousand|million|billion))?"
+_UNITS = (
+    r"people|persons|miners|workers|jobs|tonnes|tons|children|women|men|countries|sites|"
+    r"members|organi[sz]ations|participants|households|families|communities|companies|"
+    r"cooperatives|associations|projects|mines|villages|hectares|ha|kg|kilograms|grams|"
+    r"ounces|oz|km|kilometres|kilometers|years|months|days|donors|partners|programmes|programs"
+)
+_NUMBER = r"\d[\d,.]*\d|\d"
 FIGURE = re.compile(
-    r"(?:US)?\$?\s?\d[\d,.]*\s*(?:%|per ?cent|percent|million|billion|people|miners|workers|jobs|tonnes|"
-    r"children|women|countries|sites)",
+    rf"(?P<pre>{_CURRENCY})\s?(?:{_NUMBER}){_SCALE}"
+    rf"|(?:{_NUMBER}){_SCALE}\s?(?P<post>{_CURRENCY})(?![A-Za-z])"
+    rf"|(?:{_NUMBER})\s*(?:%|per ?cent|percent)"
+    rf"|(?:{_NUMBER}){_SCALE}\s+(?P<unit>{_UNITS})\b"
+    rf"|(?:{_NUMBER})\s+(?:million|billion)\b",
     re.IGNORECASE,
 )
+_SIGNS = {"$": "USD", "US$": "USD", "€": "EUR", "£": "GBP"}
+
+
+def figure_unit(figure: re.Match[str]) -> str:
+    """The unit a figure is counted in: a currency code, "percent", or its noun."""
+    currency = figure.group("pre") or figure.group("post")
+    if currency:
+        return _SIGNS.get(currency.upper(), currency.upper())
+    if re.search(r"%|per ?cent", figure.group(0), re.I):
+        return "percent"
+    if figure.group("unit"):
+        return figure.group("unit").lower()
+    return figure.group(0).split()[-1].lower()
+
+
 SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"(])")
 
 
@@ -138,6 +167,8 @@ def _number(text: str) -> float | None:
         value *= 1_000_000_000
     elif "million" in lowered:
         value *= 1_000_000
+    elif "thousand" in lowered:
+        value *= 1_000
     return value
 
 
@@ -154,16 +185,12 @@ def propose_facts(resource: Resource, actor: Any = None) -> int:
             figure = FIGURE.search(sentence)
             if not figure or not 40 <= len(sentence) <= 400 or sentence in known:
                 continue
-            unit = (
-                "percent"
-                if re.search(r"%|per ?cent", figure.group(0), re.I)
-                else figure.group(0).split()[-1]
-            )
+            unit = figure_unit(figure)
             Fact.objects.create(
                 statement=sentence,
                 quote=sentence,
                 value=_number(figure.group(0)),
-                unit=unit.lower(),
+                unit=unit,
                 year=resource.year,
                 resource=resource,
                 passage=passage,

@@ -185,11 +185,16 @@ def test_a_published_report_carries_no_draft_records_of_other_capabilities(
         title="A study", status=Status.PUBLISHED, owner_organization=org
     )
     hidden = Fact.objects.create(
-        statement="A draft figure", status=Status.DRAFT, owner_organization=org, resource=source
+        statement="A draft figure",
+        year=2025,
+        status=Status.DRAFT,
+        owner_organization=org,
+        resource=source,
     )
     hidden.lever_issues.add(issue)
     shown = Fact.objects.create(
         statement="A published figure",
+        year=2025,  # dated before the convening: the report draws only on such records
         status=Status.PUBLISHED,
         owner_organization=org,
         resource=source,

@@ -79,3 +79,20 @@ def seen_by(obj: Any, user: Any) -> Any:
     """``{{ org.parent|seen_by:request.user }}``: the record, or None when the user may not
     see it (a draft named by a published record stays unnamed)."""
     return permissions.if_visible(user, obj)
+
+
+@register.filter
+def cite(text: str) -> str:
+    """``{{ object.source|cite }}``: the source documents by title, linked to the library."""
+    from asmhub.library.citations import cite_text
+
+    return cite_text(str(text or ""))
+
+
+@register.filter
+def cite_evidence(item: Any) -> str:
+    """``{{ e|cite_evidence }}``: an evidence quote's document and section, linked to its
+    passage in the library."""
+    from asmhub.library.citations import evidence
+
+    return evidence(item)

@@ -1,0 +1,58 @@
+"""The match address opened directly in a browser is the styled concept page, and a
+donor officer writes to the proposers from it. Runs with ``pytest -m browser``."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from asmhub.accounts.services import sync_roles
+from asmhub.conftest import CHROMIUM, CHROMIUM_FLAGS, browser_page, make_org, make_user
+from asmhub.taxonomy.loaders import load_taxonomy
+
+from .conftest import concept, donor
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def browser(live_server: Any, transactional_db: Any) -> Iterator[Any]:
+    load_taxonomy()
+    sync_roles()
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's loop shares the thread
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS
+        )
+        launched.base_url = live_server.url  # type: ignore[attr-defined]
+        yield launched
+        launched.close()
+
+
+def test_the_match_address_is_a_styled_page_and_the_officer_writes(browser: Any) -> None:
+    andes = donor("Andes Fund", {"mercury-chemicals": 1.0}, ("PE",))
+    officer = make_user("officer", "member", andes.organization)
+    need = concept("Mercury-free gold in Puno", ("mercury-chemicals",), ("PE",), make_org("Coop"))
+    page = browser_page(browser, browser.base_url)
+    page.goto(f"/funding/concepts/{need.slug}/match/?w_priorities=0")
+    assert page.locator("h1").inner_text() == need.title
+    # The site's stylesheet applies: the body's font is not the browser's default serif.
+    family = page.evaluate("getComputedStyle(document.body).fontFamily")
+    assert "Times" not in family and family != "serif"
+    assert page.locator("input[name=w_priorities]").input_value() == "0.0"
+
+    page.goto("/accounts/login/")
+    page.fill("#id_username", officer.username)
+    page.fill("#id_password", "a-long-pass-phrase-91")
+    page.click("form button[type=submit]")
+    page.goto(need.get_absolute_url())
+    page.click("text=Write to the proposers")
+    page.fill("#id_body", "We fund mercury-free processing. Can we talk?")
+    page.click("form.form button[type=submit]")
+    assert "Message sent to the proposers." in page.inner_text("main")
+    assert page.problems == []
