@@ -584,27 +584,15 @@ EXACT_FACETS_UP_TO = 1000  # matching resources counted exactly in the database
 SNIPPET_CHARS = 220
 
 
-def _word_query(term: Any, language: str, field_name: str) -> Any:
-    """One term (a word, a phrase, a prefix) on one field of one language."""
-    import re
+PREFIX_EXPANSIONS = 64  # the most frequent words a prefix stands for, each scored by BM25
 
+
+def _word_query(term: Any, language: str, field_name: str) -> Any:
+    """One word or phrase (no prefix) on one field of one language."""
     import tantivy
 
     analyzer = search_index.ANALYZERS[language]
-    words = list(term.words)
-    last = words.pop() if term.prefix else None
-    tokens = [token for word in words for token in analyzer.analyze(word)]
-    if last is not None:
-        start = search_index.PREFIX_ANALYZER.analyze(last)
-        if not start:
-            return tantivy.Query.empty_query()
-        if not tokens:
-            return tantivy.Query.regex_query(
-                search_index.SCHEMA, field_name, re.escape(start[0]) + ".*"
-            )
-        return tantivy.Query.phrase_prefix_query(
-            search_index.SCHEMA, field_name, [*tokens, start[0]]
-        )
+    tokens = [token for word in term.words for token in analyzer.analyze(word)]
     if not tokens:
         return tantivy.Query.empty_query()
     if len(tokens) == 1:
@@ -612,30 +600,57 @@ def _word_query(term: Any, language: str, field_name: str) -> Any:
     return tantivy.Query.phrase_query(search_index.SCHEMA, field_name, tokens)
 
 
-def _term_query(term: Any) -> Any:
+def _prefix_query(term: Any, searcher: Any) -> Any:
+    """A prefix (or a phrase ending with one) on the unstemmed words of every document.
+
+    A bare prefix stands for the most frequent words that start with it, each scored by
+    BM25 (a pattern query would give every match the same score)."""
+    import tantivy
+
+    folded = [t for word in term.words for t in search_index.PREFIX_ANALYZER.analyze(word)]
+    if not folded:
+        return tantivy.Query.empty_query()
+    if len(folded) > 1:
+        return tantivy.Query.phrase_prefix_query(search_index.SCHEMA, "words", folded)
+    words = [w for w, _ in searcher.terms_with_prefix("words", folded[0], limit=PREFIX_EXPANSIONS)]
+    if not words:
+        return tantivy.Query.empty_query()
+    return tantivy.Query.boolean_query(
+        [
+            (tantivy.Occur.Should, tantivy.Query.term_query(search_index.SCHEMA, "words", w))
+            for w in words
+        ]
+    )
+
+
+def _term_query(term: Any, searcher: Any) -> Any:
     """A term anywhere in a document, title first, in either language, or an alternative."""
     import tantivy
 
-    should = [
-        (
-            tantivy.Occur.Should,
-            tantivy.Query.boost_query(
-                _word_query(one, language, f"{name}_{language}"), FIELD_WEIGHTS[name]
-            ),
-        )
-        for one in (term, *term.alternatives)
-        for language in search_index.LANGUAGES
-        for name in search_index.TEXT_FIELDS
-    ]
+    should = []
+    for one in (term, *term.alternatives):
+        if one.prefix:
+            should.append((tantivy.Occur.Should, _prefix_query(one, searcher)))
+            continue
+        should += [
+            (
+                tantivy.Occur.Should,
+                tantivy.Query.boost_query(
+                    _word_query(one, language, f"{name}_{language}"), FIELD_WEIGHTS[name]
+                ),
+            )
+            for language in search_index.LANGUAGES
+            for name in search_index.TEXT_FIELDS
+        ]
     return tantivy.Query.boolean_query(should)
 
 
-def _text_query(query: Query, any_term: bool) -> Any:
+def _text_query(query: Query, any_term: bool, searcher: Any) -> Any:
     import tantivy
 
     occur = tantivy.Occur.Should if any_term else tantivy.Occur.Must
-    parts = [(occur, _term_query(term)) for term in query.terms]
-    parts += [(tantivy.Occur.MustNot, _term_query(term)) for term in query.excluded]
+    parts = [(occur, _term_query(term, searcher)) for term in query.terms]
+    parts += [(tantivy.Occur.MustNot, _term_query(term, searcher)) for term in query.excluded]
     return tantivy.Query.boolean_query(parts)
 
 
@@ -766,7 +781,8 @@ def _search_indexed(
 
     searcher = search_index.searcher()
     result = SearchResult(query=text)
-    base = _all(_text_query(query, any_term), _visibility_query(user))
+    text_query = _text_query(query, any_term, searcher)
+    base = _all(text_query, _visibility_query(user))
     filters = _facet_filters(params)
     # An estimate first: listing the ids of a broad match would pass the index's bucket limit.
     estimate = searcher.aggregate(base, {"n": {"cardinality": {"field": "resource_id"}}})
@@ -787,7 +803,6 @@ def _search_indexed(
     found_hits = searcher.search(_all(base, *filters.values()), limit, count=True, offset=offset)
     result.total = found_hits.count or 0
     generators = {}
-    text_query = _text_query(query, any_term)
     for language in search_index.LANGUAGES:
         generator = tantivy.SnippetGenerator.create(
             searcher, text_query, search_index.SCHEMA, f"body_{language}"

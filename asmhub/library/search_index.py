@@ -90,6 +90,9 @@ def _schema() -> tantivy.Schema:
     for language in LANGUAGES:
         for name in TEXT_FIELDS:
             builder.add_text_field(f"{name}_{language}", stored=True, tokenizer_name=language)
+    # Every word of the document, folded but not stemmed, for prefixes: a stem may be
+    # shorter than what is typed ("legaliz*" must find "legalization", whose stem is "legal").
+    builder.add_text_field("words", tokenizer_name="folded")
     builder.add_unsigned_field("doc_id", stored=True, indexed=True, fast=True)
     builder.add_text_field("kind", stored=True, tokenizer_name="raw")
     for name in ("resource_id", "fact_id", "story_id"):
@@ -118,9 +121,15 @@ def get_index() -> tantivy.Index:
     with _lock:
         if _index is None or _index_path != path:
             path.mkdir(parents=True, exist_ok=True)
-            index = tantivy.Index(SCHEMA, path=str(path), reuse=True)
+            try:
+                index = tantivy.Index(SCHEMA, path=str(path), reuse=True)
+            except ValueError:
+                # An index of an older schema: start afresh; the check refills it.
+                log.warning("search index at %s has another schema: recreating it", path)
+                index = tantivy.Index(SCHEMA, path=str(path), reuse=False)
             for language, analyzer in ANALYZERS.items():
                 index.register_tokenizer(language, analyzer)
+            index.register_tokenizer("folded", PREFIX_ANALYZER)
             _index, _index_path = index, path
         return _index
 
@@ -342,6 +351,7 @@ def _documents(units: list[str]) -> Iterable[tantivy.Document]:
         document.add_integer("page", -1 if page is None else page)
         for name, text in zip(TEXT_FIELDS, (title, heading, body), strict=True):
             document.add_text(f"{name}_{language}", text or "")
+            document.add_text("words", text or "")
         for who in _visibility(*pairs):
             document.add_text("vis", who)
         document.add_text("unit", unit)

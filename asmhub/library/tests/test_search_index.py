@@ -186,3 +186,10 @@ def test_snippets_mark_words_after_accented_text(add_text: Callable[..., Resourc
     add_text("fr.md", "Les coopératives ont réduit l'usage du mercure.\n", language="fr")
     snippet = search(AnonymousUser(), "mercure", {}).hits[0].snippet
     assert "<mark>mercure</mark>" in snippet and "coopératives" in snippet
+
+
+def test_a_prefix_finds_words_whose_stem_is_shorter(add_text: Callable[..., Resource]) -> None:
+    add_text("a.md", "The legalization of artisanal mining in Ghana.\n")
+    result = search(AnonymousUser(), "legaliz*", {})
+    assert result.total == 1
+    assert search(AnonymousUser(), "legalization artisan*", {}).total == 1
