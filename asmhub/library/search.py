@@ -592,11 +592,13 @@ def _word_query(term: Any, language: str, field_name: str) -> Any:
     import tantivy
 
     analyzer = search_index.ANALYZERS[language]
-    tokens = [token for word in term.words for token in analyzer.analyze(word)]
+    tokens: list[str | tuple[int, str]] = [
+        token for word in term.words for token in analyzer.analyze(word)
+    ]
     if not tokens:
         return tantivy.Query.empty_query()
     if len(tokens) == 1:
-        return tantivy.Query.term_query(search_index.SCHEMA, field_name, tokens[0])
+        return tantivy.Query.term_query(search_index.SCHEMA, field_name, str(tokens[0]))
     return tantivy.Query.phrase_query(search_index.SCHEMA, field_name, tokens)
 
 
@@ -607,12 +609,16 @@ def _prefix_query(term: Any, searcher: Any) -> Any:
     BM25 (a pattern query would give every match the same score)."""
     import tantivy
 
-    folded = [t for word in term.words for t in search_index.PREFIX_ANALYZER.analyze(word)]
+    folded: list[str | tuple[int, str]] = [
+        t for word in term.words for t in search_index.PREFIX_ANALYZER.analyze(word)
+    ]
     if not folded:
         return tantivy.Query.empty_query()
     if len(folded) > 1:
         return tantivy.Query.phrase_prefix_query(search_index.SCHEMA, "words", folded)
-    words = [w for w, _ in searcher.terms_with_prefix("words", folded[0], limit=PREFIX_EXPANSIONS)]
+    words = [
+        w for w, _ in searcher.terms_with_prefix("words", str(folded[0]), limit=PREFIX_EXPANSIONS)
+    ]
     if not words:
         return tantivy.Query.empty_query()
     return tantivy.Query.boolean_query(
@@ -681,7 +687,7 @@ def _indexed_values(facet: Facet, values: list[str]) -> list[str]:
 def _pk(facet: Facet, value: str) -> Any:
     """The primary key of the related record of a many-to-many facet, from the index."""
     field = Resource._meta.get_field(facet.lookup.split("__")[0])
-    return cast(type[Model], field.related_model)._meta.pk.to_python(value)  # type: ignore[union-attr]
+    return cast(type[Model], field.related_model)._meta.pk.to_python(value)
 
 
 def _facet_filters(params: Mapping[str, list[str]]) -> dict[str, Any]:
@@ -801,7 +807,7 @@ def _search_indexed(
         result.facets = _engine_facets(searcher, base, filters, params)
         result.approximate = True
     found_hits = searcher.search(_all(base, *filters.values()), limit, count=True, offset=offset)
-    result.total = found_hits.count or 0
+    result.total = getattr(found_hits, "count", None) or 0  # counted along (count=True)
     generators = {}
     for language in search_index.LANGUAGES:
         generator = tantivy.SnippetGenerator.create(
