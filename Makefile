@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 BENCH_STAMP := $(VENV)/.bench-installed
 
-.PHONY: demo test test-sqlite test-postgres test-browser check lint typecheck format messages screenshots bench bench-library bench-iati bench-matching bench-monitoring bench-polls bench-reports clean
+.PHONY: demo test test-sqlite test-postgres test-browser check lint typecheck format messages screenshots bench bench-library bench-search bench-iati bench-matching bench-monitoring bench-polls bench-reports clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is needed (the platform runs on Python 3.11)"; exit 1; }
@@ -56,6 +56,10 @@ bench: bench-library bench-iati bench-matching bench-monitoring bench-polls benc
 
 bench-library: $(BENCH_STAMP)
 	$(BIN)/python -m bench.library
+
+# The embedded search index against the database engine and Datasette (bench/search_engines.py).
+bench-search: $(BENCH_STAMP)
+	$(BIN)/python -m bench.search_engines --size $${BENCH_SEARCH_SIZE:-full}
 
 bench-iati: $(STAMP)
 	$(BIN)/python -m bench.iati_import

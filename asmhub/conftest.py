@@ -40,6 +40,16 @@ def _test_settings(settings: Any) -> None:
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _search_index(settings: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test has its own search index, kept in step as soon as a write is made (a test
+    runs inside a transaction that never commits)."""
+    from asmhub.library import search_index
+
+    settings.ASMHUB_SEARCH_INDEX_DIR = tmp_path / "search-index"
+    monkeypatch.setattr(search_index, "_run_after_commit", lambda callback: callback())
+
+
 def make_org(
     name: str, type_slug: str = "international-ngo", status: str = Status.PUBLISHED, **fields: Any
 ) -> Organization:

@@ -195,6 +195,13 @@ STORAGES = {
     },
 }
 
+# Library search: the embedded Tantivy index in the data directory, or the database's
+# own full-text search (FTS5 or PostgreSQL tsvector).
+ASMHUB_SEARCH_ENGINE = env_choice("ASMHUB_SEARCH_ENGINE", ("database", "tantivy"), "database")
+ASMHUB_SEARCH_INDEX_DIR = Path(
+    env_str("ASMHUB_SEARCH_INDEX_DIR", str(DATA_DIR / "search-index"))
+).resolve()
+
 # Background work: the Django tasks API (django-tasks backport of django.tasks).
 _tasks_backend = env_choice("ASMHUB_TASKS_BACKEND", ("immediate", "database"), "immediate")
 TASKS = {

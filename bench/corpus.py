@@ -112,6 +112,8 @@ class Size:
 SIZES = {
     "full": Size("full", 100_000, 1_000_000),
     "small": Size("small", 5_000, 50_000),
+    # A tenth of the full corpus, for runs on a loaded machine (bench.search_engines).
+    "tenth": Size("tenth", 10_000, 100_000),
 }
 
 

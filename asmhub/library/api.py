@@ -53,6 +53,9 @@ class SearchOut(Schema):
     partial: bool = Field(
         ..., description="True when no text had every word and these hits have some of them"
     )
+    approximate: bool = Field(
+        False, description="True when the facet counts are estimates (a search matching many texts)"
+    )
     hits: list[HitOut]
     facets: list[FacetOut]
 
@@ -130,6 +133,7 @@ def search_library(request: HttpRequest, filters: Query[SearchFilters]) -> Any:
         "query": result.query,
         "total": result.total,
         "partial": result.partial,
+        "approximate": result.approximate,
         "hits": [
             {
                 "kind": h.kind,

@@ -14,9 +14,10 @@ class LibraryConfig(AppConfig):
     navigation = [NavItem(_("Library"), "library:search", order=5)]
 
     def ready(self) -> None:
-        from django.db.models.signals import post_save
+        from django.db.models.signals import m2m_changed, post_delete, post_save
 
-        from asmhub.library.models import Fact, SuccessStory
+        from asmhub.library import search_index
+        from asmhub.library.models import Fact, Resource, SuccessStory
         from asmhub.library.services import reindex_after_save
         from asmhub.library.tagged import register
 
@@ -25,3 +26,23 @@ class LibraryConfig(AppConfig):
         post_save.connect(
             reindex_after_save, sender=SuccessStory, dispatch_uid="library-reindex-story"
         )
+        # The embedded search index follows every write once it commits (search_index).
+        post_save.connect(
+            search_index.after_save, sender=Resource, dispatch_uid="library-index-resource"
+        )
+        for model in (Resource, Fact, SuccessStory):
+            post_delete.connect(
+                search_index.after_delete,
+                sender=model,
+                dispatch_uid=f"library-index-delete-{model.__name__}",
+            )
+        for model, names in (
+            (Resource, ("countries", "minerals", "lever_issues", "sdg_goals", "publishers")),
+            (SuccessStory, ("countries", "lever_issues")),
+        ):
+            for name in names:
+                m2m_changed.connect(
+                    search_index.after_relation,
+                    sender=getattr(model, name).through,
+                    dispatch_uid=f"library-index-{model.__name__}-{name}",
+                )

@@ -1,4 +1,4 @@
-"""Search across the library: one interface, two engines.
+"""Search across the library: one interface, three engines.
 
 ``search()`` parses the query (asmhub.lib.query), limits it to the resources the
 user may see and the chosen facets, asks the engine of the current database for
@@ -8,7 +8,10 @@ resources. The engines return the same shape:
 - SQLite: an FTS5 table over SearchDocument (external content, kept by triggers),
   ranked by BM25 with title, heading and body weighted 4, 2, 1;
 - PostgreSQL: a GIN index on a weighted tsvector of the same columns ('simple'
-  configuration, so English and French text are indexed alike), ranked by ts_rank_cd.
+  configuration, so English and French text are indexed alike), ranked by ts_rank_cd;
+- with ASMHUB_SEARCH_ENGINE=tantivy (the default), the embedded index of
+  ``search_index``: BM25 with block-max WAND top-k, visibility and facet values held in
+  the index, English and French stemming, accents folded (``_search_indexed``).
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from asmhub.core.facets import Choice, Facet, FacetOption, FacetResult, apply_fa
 from asmhub.core.search import SearchGroup, SearchItem, with_query
 from asmhub.directory.models import Organization
 from asmhub.lib.query import Query, parse, to_fts5, to_tsquery
+from asmhub.library import search_index
 from asmhub.library.models import Fact, Resource, ResourceType, SuccessStory
 from asmhub.taxonomy.facets import country_facet, lever_issue_facet, mineral_facet
 from asmhub.taxonomy.models import SDGGoal
@@ -80,6 +84,7 @@ class SearchResult:
     total: int = 0
     facets: list[FacetResult] = field(default_factory=list)
     partial: bool = False  # no text had every word; these have some of them
+    approximate: bool = False  # the facet counts are estimates (a broad search)
 
 
 def highlight(raw: str) -> SafeString:
@@ -490,6 +495,13 @@ def search(
     each separately).
     """
     query = parse(text, as_you_type=as_you_type)
+    # The site-wide search asks for some kinds only: the database's engine serves it.
+    if query and search_index.enabled() and set(kinds) >= set(KINDS):
+        result = _search_indexed(user, query, text, params, limit, offset, any_term=False)
+        if result.total == 0 and len(query.terms) > 1:
+            result = _search_indexed(user, query, text, params, limit, offset, any_term=True)
+            result.partial = True
+        return result
     result = _search(user, query, text, params, limit, offset, any_term=False, kinds=kinds)
     if query and result.total == 0 and len(query.terms) > 1:
         result = _search(user, query, text, params, limit, offset, any_term=True, kinds=kinds)
@@ -618,3 +630,272 @@ def search_everything(user: Any, text: str, limit: int) -> list[SearchGroup]:
         items = [SearchItem(h.title, h.url, _detail(h), h.snippet) for h in result.hits]
         groups.append(SearchGroup(key, label, items, result.total, more, order=order))
     return groups
+
+
+# -- the embedded index (search_index) --------------------------------------------------
+
+FIELD_WEIGHTS = {"title": 4.0, "heading": 2.0, "body": 1.0}
+EXACT_FACETS_UP_TO = 1000  # matching resources counted exactly in the database
+SNIPPET_CHARS = 220
+
+
+PREFIX_EXPANSIONS = 64  # the most frequent words a prefix stands for, each scored by BM25
+
+
+def _word_query(term: Any, language: str, field_name: str) -> Any:
+    """One word or phrase (no prefix) on one field of one language."""
+    import tantivy
+
+    analyzer = search_index.ANALYZERS[language]
+    tokens: list[str | tuple[int, str]] = [
+        token for word in term.words for token in analyzer.analyze(word)
+    ]
+    if not tokens:
+        return tantivy.Query.empty_query()
+    if len(tokens) == 1:
+        return tantivy.Query.term_query(search_index.SCHEMA, field_name, str(tokens[0]))
+    return tantivy.Query.phrase_query(search_index.SCHEMA, field_name, tokens)
+
+
+def _prefix_query(term: Any, searcher: Any) -> Any:
+    """A prefix (or a phrase ending with one) on the unstemmed words of every document.
+
+    A bare prefix stands for the most frequent words that start with it, each scored by
+    BM25 (a pattern query would give every match the same score)."""
+    import tantivy
+
+    folded: list[str | tuple[int, str]] = [
+        t for word in term.words for t in search_index.PREFIX_ANALYZER.analyze(word)
+    ]
+    if not folded:
+        return tantivy.Query.empty_query()
+    if len(folded) > 1:
+        return tantivy.Query.phrase_prefix_query(search_index.SCHEMA, "words", folded)
+    words = [
+        w for w, _ in searcher.terms_with_prefix("words", str(folded[0]), limit=PREFIX_EXPANSIONS)
+    ]
+    if not words:
+        return tantivy.Query.empty_query()
+    return tantivy.Query.boolean_query(
+        [
+            (tantivy.Occur.Should, tantivy.Query.term_query(search_index.SCHEMA, "words", w))
+            for w in words
+        ]
+    )
+
+
+def _term_query(term: Any, searcher: Any) -> Any:
+    """A term anywhere in a document, title first, in either language, or an alternative."""
+    import tantivy
+
+    should = []
+    for one in (term, *term.alternatives):
+        if one.prefix:
+            should.append((tantivy.Occur.Should, _prefix_query(one, searcher)))
+            continue
+        should += [
+            (
+                tantivy.Occur.Should,
+                tantivy.Query.boost_query(
+                    _word_query(one, language, f"{name}_{language}"), FIELD_WEIGHTS[name]
+                ),
+            )
+            for language in search_index.LANGUAGES
+            for name in search_index.TEXT_FIELDS
+        ]
+    return tantivy.Query.boolean_query(should)
+
+
+def _text_query(query: Query, any_term: bool, searcher: Any) -> Any:
+    import tantivy
+
+    occur = tantivy.Occur.Should if any_term else tantivy.Occur.Must
+    parts = [(occur, _term_query(term, searcher)) for term in query.terms]
+    parts += [(tantivy.Occur.MustNot, _term_query(term, searcher)) for term in query.excluded]
+    return tantivy.Query.boolean_query(parts)
+
+
+def _visibility_query(user: Any) -> Any | None:
+    """The documents ``user`` may see, as permissions.visible says, held in the index."""
+    import tantivy
+
+    if permissions.is_editor(user):
+        return None
+    allowed = [search_index.PUBLIC]
+    org_id = getattr(user, "organization_id", None) if user.is_authenticated else None
+    if org_id and permissions.can_contribute(user):
+        allowed.append(f"org:{org_id}")
+    return tantivy.Query.term_set_query(search_index.SCHEMA, "vis", allowed)
+
+
+def _indexed_values(facet: Facet, values: list[str]) -> list[str]:
+    """The chosen values of ``facet`` as the index holds them (related records by id)."""
+    if facet in _COLUMN_FACETS:
+        return values
+    name, attribute = facet.lookup.split("__")
+    field = Resource._meta.get_field(name)
+    related = cast(type[Model], field.related_model)
+    found = related._default_manager.filter(**{f"{attribute}__in": values})
+    return [str(pk) for pk in found.values_list("pk", flat=True)]
+
+
+def _pk(facet: Facet, value: str) -> Any:
+    """The primary key of the related record of a many-to-many facet, from the index."""
+    field = Resource._meta.get_field(facet.lookup.split("__")[0])
+    return cast(type[Model], field.related_model)._meta.pk.to_python(value)
+
+
+def _facet_filters(params: Mapping[str, list[str]]) -> dict[str, Any]:
+    import tantivy
+
+    selected = _selected(params)
+    filters = {}
+    for facet in RESOURCE_FACETS:
+        if selected[facet.key]:
+            values = _indexed_values(facet, selected[facet.key])
+            filters[facet.key] = tantivy.Query.term_set_query(
+                search_index.SCHEMA, search_index.FACET_FIELDS[facet.key], values
+            )
+    return filters
+
+
+def _all(*queries: Any) -> Any:
+    import tantivy
+
+    return tantivy.Query.boolean_query([(tantivy.Occur.Must, q) for q in queries if q is not None])
+
+
+def _engine_facets(
+    searcher: Any, base: Any, filters: dict[str, Any], params: Mapping[str, list[str]]
+) -> list[FacetResult]:
+    """Facet counts from the index's aggregations: the distinct resources per value,
+    estimated (HyperLogLog) — what a broad search shows, instead of counting every match."""
+    import tantivy
+
+    selected = _selected(params)
+    resources_only = tantivy.Query.boolean_query(
+        [
+            (tantivy.Occur.Must, base),
+            (
+                tantivy.Occur.MustNot,
+                tantivy.Query.term_query(search_index.SCHEMA, "kind", "story"),
+            ),
+        ]
+    )
+    groups: dict[str | None, list[Facet]] = {}
+    for facet in RESOURCE_FACETS:
+        groups.setdefault(facet.key if facet.key in filters else None, []).append(facet)
+    results: dict[str, FacetResult] = {}
+    for own, facets in groups.items():
+        scope = _all(resources_only, *(q for key, q in filters.items() if key != own))
+        aggregations = {
+            facet.key: {
+                "terms": {"field": search_index.FACET_FIELDS[facet.key], "size": 500},
+                "aggs": {"resources": {"cardinality": {"field": "resource_id"}}},
+            }
+            for facet in facets
+        }
+        found = searcher.aggregate(scope, aggregations)
+        for facet in facets:
+            counts: dict[Any, int] = {}
+            for bucket in found[facet.key]["buckets"]:
+                key = bucket["key"] if facet in _COLUMN_FACETS else _pk(facet, bucket["key"])
+                counts[key] = round(bucket["resources"]["value"])
+            results[facet.key] = _facet_result(facet, counts, selected[facet.key])
+    return [results[facet.key] for facet in RESOURCE_FACETS]
+
+
+def _snippet(generators: dict[str, Any], document: Any, language: str, body: str) -> str:
+    """The best fragment of the body, with the engine's markers around each match."""
+    snippet = generators[language].snippet_from_doc(document)
+    fragment = snippet.fragment()
+    if not fragment:
+        return body[:SNIPPET_CHARS] + ("…" if len(body) > SNIPPET_CHARS else "")
+    raw = fragment.encode()
+    parts, at = [], 0
+    for span in snippet.highlighted():
+        parts += [raw[at : span.start], START.encode(), raw[span.start : span.end], STOP.encode()]
+        at = span.end
+    parts.append(raw[at:])
+    marked = b"".join(parts).decode(errors="replace")
+    prefix = "" if body.startswith(fragment) else "…"
+    suffix = "" if body.endswith(fragment) else "…"
+    return prefix + marked + suffix
+
+
+def _search_indexed(
+    user: Any,
+    query: Query,
+    text: str,
+    params: Mapping[str, list[str]],
+    limit: int,
+    offset: int,
+    *,
+    any_term: bool,
+) -> SearchResult:
+    """The search with ASMHUB_SEARCH_ENGINE=tantivy: visibility and facets in the index.
+
+    The facet counts are exact (counted in the database, as the other engines count
+    them) when the matching resources are few; for a broad search they come from the
+    index's aggregations, and the result says they are approximate."""
+    import tantivy
+
+    searcher = search_index.searcher()
+    result = SearchResult(query=text)
+    text_query = _text_query(query, any_term, searcher)
+    base = _all(text_query, _visibility_query(user))
+    filters = _facet_filters(params)
+    # An estimate first: listing the ids of a broad match would pass the index's bucket limit.
+    estimate = searcher.aggregate(base, {"n": {"cardinality": {"field": "resource_id"}}})
+    resource_ids: list[int] = []
+    if estimate["n"]["value"] <= EXACT_FACETS_UP_TO * 1.2:
+        found = searcher.aggregate(
+            base, {"r": {"terms": {"field": "resource_id", "size": EXACT_FACETS_UP_TO * 2}}}
+        )
+        resource_ids = [b["key"] for b in found["r"]["buckets"] if b["key"]]
+    if estimate["n"]["value"] <= EXACT_FACETS_UP_TO * 1.2 and (
+        len(resource_ids) <= EXACT_FACETS_UP_TO
+    ):
+        resources = permissions.visible(user, Resource.objects.filter(pk__in=resource_ids))
+        _, result.facets = apply_facets(resources, RESOURCE_FACETS, params)
+    else:
+        result.facets = _engine_facets(searcher, base, filters, params)
+        result.approximate = True
+    found_hits = searcher.search(_all(base, *filters.values()), limit, count=True, offset=offset)
+    result.total = getattr(found_hits, "count", None) or 0  # counted along (count=True)
+    generators = {}
+    for language in search_index.LANGUAGES:
+        generator = tantivy.SnippetGenerator.create(
+            searcher, text_query, search_index.SCHEMA, f"body_{language}"
+        )
+        generator.set_max_num_chars(SNIPPET_CHARS)
+        generators[language] = generator
+    for score, address in found_hits.hits:
+        document = searcher.doc(address)
+        language = "fr" if document.get_first("body_fr") is not None else "en"
+
+        def first(name: str, document: Any = document) -> Any:
+            return document.get_first(name)
+
+        position, page = first("position"), first("page")
+        body = first(f"body_{language}") or ""
+        hit = Hit(
+            first("kind"),
+            first("resource_id") or None,
+            None if position is None or position < 0 else position,
+            None if page is None or page < 0 else page,
+            first(f"heading_{language}") or "",
+            first(f"title_{language}") or "",
+            highlight(_snippet(generators, document, language, body)),
+            float(score),
+        )
+        hit.fact_id, hit.story_id = first("fact_id") or None, first("story_id") or None
+        result.hits.append(hit)
+    resources_by_id = Resource.objects.in_bulk(
+        {h.resource_id for h in result.hits if h.resource_id}
+    )
+    stories_by_id = SuccessStory.objects.in_bulk({h.story_id for h in result.hits if h.story_id})
+    for hit in result.hits:
+        hit.resource = resources_by_id.get(hit.resource_id) if hit.resource_id else None
+        hit.story = stories_by_id.get(hit.story_id) if hit.story_id else None
+    return result

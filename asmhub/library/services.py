@@ -16,6 +16,7 @@ from asmhub.core.filelimits import zip_limits
 from asmhub.core.models import AuditEntry, Status
 from asmhub.lib.extract import SUPPORTED, Extracted, ExtractionError, extract
 from asmhub.lib.passages import split_passages
+from asmhub.library import search_index
 from asmhub.library.metadata import ResourceMetadata, apply_metadata
 from asmhub.library.models import (
     Fact,
@@ -73,6 +74,7 @@ def reindex_resource(resource: Resource) -> int:
             )
         )
     SearchDocument.objects.bulk_create(documents, batch_size=2000)
+    search_index.schedule_resource(resource.pk)
     return len(documents)
 
 
@@ -300,6 +302,7 @@ def reindex_fact(fact: Fact) -> None:
             "is_public": fact.status == Status.PUBLISHED,
         },
     )
+    search_index.schedule(search_index.unit_of(fact.resource_id, fact.pk, None))
 
 
 def reindex_story(story: SuccessStory) -> None:
@@ -319,6 +322,7 @@ def reindex_story(story: SuccessStory) -> None:
             "is_public": story.status == Status.PUBLISHED,
         },
     )
+    search_index.schedule(search_index.unit_of(None, None, story.pk))
 
 
 def reindex_after_save(sender: type, instance: Fact | SuccessStory, **kwargs: Any) -> None:

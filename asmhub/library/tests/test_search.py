@@ -1,4 +1,5 @@
-"""Search: the same results shape on SQLite (FTS5) and PostgreSQL; CI runs both."""
+"""Search: the same results with the embedded index (Tantivy) and the database's own
+full-text search, on SQLite (FTS5) and PostgreSQL; CI runs both databases."""
 
 from collections.abc import Callable
 
@@ -15,6 +16,12 @@ OTHER = """# Cobalt in Katanga
 
 Children under 15 dig cobalt in Kolwezi. Traceability schemes try to keep their ore out of supply chains.
 """
+
+
+@pytest.fixture(autouse=True, params=["tantivy", "database"])
+def engine(request: pytest.FixtureRequest, settings: object) -> str:
+    settings.ASMHUB_SEARCH_ENGINE = request.param  # type: ignore[attr-defined]
+    return str(request.param)
 
 
 @pytest.fixture
