@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "asmhub.calendar",
     "asmhub.monitoring",
     "asmhub.convenings",
+    "asmhub.strategy",
 ]
 
 MIDDLEWARE = [

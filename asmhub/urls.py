@@ -17,6 +17,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("calendar/", include("asmhub.calendar.urls")),
     path("monitoring/", include("asmhub.monitoring.urls")),
     path("convenings/", include("asmhub.convenings.urls")),
+    path("strategy/", include("asmhub.strategy.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
