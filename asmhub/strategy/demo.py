@@ -228,6 +228,6 @@ def _indicator(
         )
     for value in item.get("values") or []:
         IndicatorValue.objects.create(
-            indicator=indicator, on=value["on"], value=value["value"], source=value["source"]
+            indicator=indicator, on=value["date"], value=value["value"], source=value["source"]
         )
     services.refresh(indicator)
