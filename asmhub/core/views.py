@@ -12,7 +12,11 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def about(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/about.html", {"mandate": services.mandate()})
+    return render(
+        request,
+        "core/about.html",
+        {"mandate": services.mandate(), "capabilities": services.capabilities()},
+    )
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
