@@ -251,7 +251,24 @@ def _person(person: Person) -> dict[str, Any]:
             }
             for c in Commitment.objects.filter(person=person).select_related("convening")
         ],
+        "strategy_ownership": _strategy_ownership(person),
     }
+
+
+def _strategy_ownership(person: Person) -> list[dict[str, Any]]:
+    """The goals and actions the person owns and the working groups they chair."""
+    from asmhub.strategy.models import Action, Goal, WorkingGroup
+
+    found: list[dict[str, Any]] = [
+        {"goal": g.title, "due_on": _when(g.due_on), "status": g.status}
+        for g in Goal.objects.filter(owner_person=person)
+    ]
+    found += [
+        {"action": a.title, "due_on": _when(a.due_on), "status": a.status}
+        for a in Action.objects.filter(owner_person=person)
+    ]
+    found += [{"chairs": w.name} for w in WorkingGroup.objects.filter(chair=person)]
+    return found
 
 
 def _account(user: User) -> dict[str, Any]:
