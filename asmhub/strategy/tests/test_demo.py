@@ -65,6 +65,8 @@ def test_the_demo_strategy_loads_reloads_and_refuses_unknown_names(
     broken = tmp_path / "broken.yaml"
     text = (DEMO_DIR / "casm-strategy-2005.yaml").read_text(encoding="utf-8")
     broken.write_text(text.replace("owner: casm-secretariat", "owner: nobody-here", 1))
-    with pytest.raises(StrategyDataError, match=r"broken\.yaml: unknown organization 'nobody-here'"):
+    with pytest.raises(
+        StrategyDataError, match=r"broken\.yaml: unknown organization 'nobody-here'"
+    ):
         load_demo_strategy(tmp_path)
     assert Action.objects.count() == 12 and Strategy.objects.count() == 1
