@@ -121,3 +121,8 @@ def test_the_tracker_page_and_api_flag_overdue(commitment: Commitment) -> None:
     assert commitment.what in page and "Overdue" in page
     [entry] = Client().get("/api/strategy/tracker").json()
     assert entry["overdue"] is True and entry["kind"] == "commitment"
+
+
+def test_the_tracker_speaks_french(commitment: Commitment) -> None:
+    page = Client().get(reverse("strategy:tracker"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Actions et engagements" in page and "En retard" in page
