@@ -114,7 +114,7 @@ def _load(names: _Names, data: dict[str, Any]) -> Strategy:
             mandate=item.get("mandate", ""),
             chair=names.person(item.get("chair")),
         )
-        group.members.set([names.org(slug) for slug in item.get("members") or []])
+        group.members.set([o for o in (names.org(s) for s in item.get("members") or []) if o])
         groups[item["key"]] = group
     goals: dict[str, Goal] = {}
     for position, item in enumerate(data.get("goals") or [], start=1):

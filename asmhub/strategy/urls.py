@@ -43,6 +43,8 @@ urlpatterns = [
         name="review-docx",
     ),
     path("<slug:slug>/", views.detail, name="detail"),
+    path("<slug:slug>/edit/", views.strategy_edit, name="edit"),
+    path("<slug:slug>/status/", views.strategy_status, name="status"),
     path("<slug:slug>/goals/new/", views.goal_create, name="goal-create"),
     path("<slug:slug>/indicators/new/", views.indicator_create, name="indicator-create"),
     path("<slug:slug>/reviews/new/", views_review.review_create, name="review-create"),

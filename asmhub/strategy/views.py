@@ -14,7 +14,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from asmhub.core import permissions
+from asmhub.core import crud, permissions
+from asmhub.core.actions import SaveContribution
 from asmhub.core.exports import download
 from asmhub.strategy import forms, services
 from asmhub.strategy.models import (
@@ -102,17 +103,33 @@ def strategy_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def strategy_create(request: HttpRequest) -> HttpResponse:
+    return _strategy_form(request, Strategy(), _("New strategy"))
+
+
+@login_required
+def strategy_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    return _strategy_form(request, _strategy(request, slug), _("Strategy"))
+
+
+def _strategy_form(request: HttpRequest, strategy: Strategy, heading: str) -> HttpResponse:
+    """Editors create (published at once) and edit strategies, audited by SaveContribution."""
     if not permissions.is_editor(request.user):
         raise PermissionDenied
-    form = forms.StrategyForm(request.POST or None)
+    form = forms.StrategyForm(request.POST or None, instance=strategy)
 
     def save(form: forms.StrategyForm) -> str:
         values, _rel = forms.split(form, list(form.fields))
-        strategy = Strategy(created_by=request.user)
-        services.save(request.user, strategy, values, allowed=True)
-        return strategy.get_absolute_url()
+        target = Strategy.objects.get(pk=strategy.pk) if strategy.pk else Strategy()
+        return SaveContribution(request.user, target, values).execute().get_absolute_url()
 
-    return _form_page(request, form, _("New strategy"), reverse("strategy:list"), save)
+    back = strategy.get_absolute_url() if strategy.pk else reverse("strategy:list")
+    return _form_page(request, form, heading, back, save)
+
+
+@login_required
+def strategy_status(request: HttpRequest, slug: str) -> HttpResponse:
+    """Publish, unpublish or archive a strategy (core moderation rules)."""
+    return crud.change_status(request, _strategy(request, slug))
 
 
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
@@ -270,7 +287,7 @@ def progress_add(request: HttpRequest, pk: int) -> HttpResponse:
     action = _action(request, pk)
     if not permissions.can_edit_action(request.user, action):
         raise PermissionDenied
-    update = ProgressUpdate(action=action, author=request.user)
+    update = ProgressUpdate(action=action, author_id=request.user.pk)
     form = forms.ProgressForm(request.POST or None, instance=update)
 
     def save(form: forms.ProgressForm) -> str:

@@ -176,3 +176,26 @@ def test_members_outside_the_goal_cannot_add_or_edit_actions(
     owner_client = login(owner)
     assert owner_client.get(reverse("strategy:action-edit", args=[action.pk])).status_code == 200
     assert owner_client.get(reverse("strategy:goal-edit", args=[goal.pk])).status_code == 403
+
+
+def test_an_editor_creates_a_published_strategy_and_can_unpublish_it(
+    editor: User, owner: User, login: Callable[[User], Client]
+) -> None:
+    assert login(owner).get(reverse("strategy:create")).status_code == 403
+    client = login(editor)
+    client.post(
+        reverse("strategy:create"),
+        {"title": "Towards 2030", "starts_on": "2026-01-01", "ends_on": "2030-12-31"},
+    )
+    made = Strategy.objects.get(title="Towards 2030")
+    assert made.status == Status.PUBLISHED
+    assert AuditEntry.for_object(made).get().action == "create"
+    client.post(reverse("strategy:status", args=[made.slug]), {"status": "draft"})
+    made.refresh_from_db()
+    assert made.status == Status.DRAFT
+    response = client.post(
+        reverse("strategy:create"),
+        {"title": "Backwards", "starts_on": "2030-01-01", "ends_on": "2026-12-31"},
+    )
+    assert "A strategy cannot end before it starts." in response.content.decode()
+    assert not Strategy.objects.filter(title="Backwards").exists()
