@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -146,3 +147,15 @@ def test_the_indicator_page_charts_without_inline_script(
     assert 'data-chart="line" data-source="indicator-actuals"' in page
     assert '<script id="indicator-actuals" type="application/json">' in page
     assert "<script>" not in page
+
+
+def test_a_transaction_that_writes_many_records_refreshes_once(
+    strategy: Strategy, django_capture_on_commit_callbacks: Any
+) -> None:
+    indicator = computed(strategy, Indicator.Metric.NEW_MEMBERS)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        for n in range(3):
+            make_org(f"Cooperative {n}")
+    refreshes = [c for c in callbacks if getattr(c, "strategy_metric", None)]
+    assert len(refreshes) == 1
+    assert latest(indicator) == 3
