@@ -51,7 +51,7 @@ from asmhub.convenings.models import (
 from asmhub.convenings.poll_models import Reminder
 from asmhub.core import permissions
 from asmhub.core.actions import Action
-from asmhub.core.models import AuditEntry, Status
+from asmhub.core.models import AuditEntry, Notification, Status
 from asmhub.directory.models import Affiliation, ConsentRecord, ContactDetails, Person
 from asmhub.monitoring.models import ProgrammeGrant
 
@@ -620,6 +620,9 @@ class ErasePersonalData(Action[Any]):
         counts["audit_entries"] = self._scrub_audit(own, pattern, replacement)
         counts["administration_log"] = self._scrub_admin_log(own, pattern, replacement)
         counts["task_results"] = self._delete_task_results()
+        counts["notifications"] = Notification.objects.filter(
+            recipient__in=[n.lower() for n in subject.names() if "@" in n]
+        ).delete()[0]
         counts["texts"] = _erase_text_about(subject, pattern, replacement)
         counts["participations"] = self._erase_participations(pattern, replacement)
         consents = Q(pk__in=[])

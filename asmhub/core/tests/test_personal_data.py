@@ -33,6 +33,7 @@ from asmhub.convenings.tests.conftest import make_convening
 from asmhub.core import personal_data
 from asmhub.core.actions import SaveContribution
 from asmhub.core.models import AuditEntry
+from asmhub.core.notify import notify
 from asmhub.directory.models import Affiliation, ConsentRecord, ContactDetails, Person
 from asmhub.funding.models import DonorProfile
 from asmhub.strategy.models import Action, Goal, Objective, Strategy
@@ -85,7 +86,10 @@ def planted(org: Any, owner: User, admin_user: User) -> dict[str, Any]:
     objective = Objective.objects.create(
         goal=Goal.objects.create(strategy=plan, title="Goal"), title="Objective"
     )
-    Action.objects.create(objective=objective, title="Catalog donor cycles", owner_person=person)
+    owned = Action.objects.create(
+        objective=objective, title="Catalog donor cycles", owner_person=person
+    )
+    notify([EMAIL], "Overdue", "strategy/email/reminder.txt", {}, reason="r", target=owned)
     named = Poll.objects.create(convening=convening, title="Priorities")
     question = Question.objects.create(poll=named, kind="text", text="Why?")
     response = Response.objects.create(
