@@ -151,11 +151,29 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
             "strategy": strategy,
             "goals": goals,
             "indicators": services.visible_indicators(user, strategy),
-            "groups": strategy.groups.prefetch_related("members"),
+            "groups": _groups(user, strategy),
             "reviews": strategy.reviews.all(),
             "can_edit": permissions.is_editor(user),
         },
     )
+
+
+def _groups(user: Any, strategy: Strategy) -> list[dict[str, Any]]:
+    """Each working group with its members, chair, and the goals and actions it owns."""
+    goals = list(services.visible_goals(user, strategy).exclude(owner_group=None))
+    actions = list(
+        services.visible_actions(user)
+        .filter(objective__goal__strategy=strategy)
+        .exclude(owner_group=None)
+    )
+    return [
+        {
+            "group": group,
+            "owns": [g for g in goals if g.owner_group_id == group.pk]
+            + [a for a in actions if a.owner_group_id == group.pk],
+        }
+        for group in strategy.groups.select_related("chair").prefetch_related("members")
+    ]
 
 
 @login_required

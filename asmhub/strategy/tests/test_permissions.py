@@ -199,3 +199,24 @@ def test_an_editor_creates_a_published_strategy_and_can_unpublish_it(
     )
     assert "A strategy cannot end before it starts." in response.content.decode()
     assert not Strategy.objects.filter(title="Backwards").exists()
+
+
+def test_a_working_group_shows_its_members_chair_and_what_it_owns(
+    strategy: Strategy, goal: Goal, action: Action, org: Organization
+) -> None:
+    from asmhub.conftest import make_person
+    from asmhub.strategy.models import WorkingGroup
+
+    group = WorkingGroup.objects.create(
+        strategy=strategy, name="Donor working group", chair=make_person("Jon Hobbs")
+    )
+    group.members.add(org)
+    action.owner_group = group
+    action.save()
+    hidden = make_goal(strategy, None, title="Members' goal", members_only=True, owner_group=group)
+    page = Client().get(strategy.get_absolute_url()).content.decode()
+    groups = page[page.index('<ul class="groups">') :]
+    assert "Donor working group" in groups and "Jon Hobbs" in groups
+    assert "Artisanal Gold Council" in groups
+    assert f'<a href="{action.get_absolute_url()}">{action.title}</a>' in groups
+    assert hidden.title not in groups.replace("&#x27;", "'")
