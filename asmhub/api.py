@@ -21,6 +21,7 @@ from asmhub.funding.api import router as funding_router
 from asmhub.library.api import router as library_router
 from asmhub.monitoring.api import router as monitoring_router
 from asmhub.reports.api import router as reports_router
+from asmhub.strategy.api import router as strategy_router
 from asmhub.taxonomy.api import router as taxonomy_router
 
 
@@ -65,3 +66,4 @@ api.add_router("/calendar", calendar_router)
 api.add_router("/monitoring", monitoring_router)
 api.add_router("/convenings", convenings_router)
 api.add_router("/reports", reports_router)
+api.add_router("/strategy", strategy_router)

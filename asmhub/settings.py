@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "asmhub.monitoring",
     "asmhub.convenings",
     "asmhub.reports",
+    "asmhub.strategy",
 ]
 
 MIDDLEWARE = [

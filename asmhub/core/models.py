@@ -193,3 +193,30 @@ class Revision(models.Model):
         model = self.target_type.model_class()
         assert model is not None
         return model._default_manager.filter(pk=self.target_id).first()
+
+
+class Notification(models.Model):
+    """One e-mail sent through ``core.notify``: the key that makes each message go once.
+
+    ``recipient`` is the address, ``reason`` what the message is about (such as
+    ``strategy-due``), the target the record it concerns and ``step`` which of several
+    messages about it (such as ``before-7`` or ``overdue``)."""
+
+    recipient = models.CharField(max_length=254)
+    reason = models.CharField(max_length=60)
+    target_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    target_id = models.CharField(max_length=64)
+    step = models.CharField(max_length=40, blank=True)
+    subject = models.CharField(max_length=300)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "reason", "target_type", "target_id", "step"],
+                name="notification_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reason} {self.step} → {self.recipient}"

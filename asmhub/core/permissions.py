@@ -159,3 +159,44 @@ def can_view_conversation(user: Any, concept: Any, donor_id: int) -> bool:
     if getattr(user, "organization_id", None) == donor_id:
         return donor_organization_id(user) == donor_id
     return proposes(user, concept)
+
+
+# The strategy's results framework: a strategy is a contribution (published or not);
+# its goals are the secretariat's, its actions their owners'.
+
+
+def is_member(user: Any) -> bool:
+    """Signed in as a member organization's user or as an editor."""
+    return can_contribute(user) or is_editor(user)
+
+
+def can_see_item(user: Any, item: Any) -> bool:
+    """A goal, action or indicator marked members-only is shown to members only."""
+    return not getattr(item, "members_only", False) or is_member(user)
+
+
+def can_edit_goal(user: Any, goal: Any) -> bool:
+    """Editors and the secretariat edit every goal, its objectives and indicators."""
+    return is_editor(user)
+
+
+def _org_of(user: Any) -> int | None:
+    return getattr(user, "organization_id", None) if user.is_authenticated else None
+
+
+def can_add_action(user: Any, goal: Any) -> bool:
+    """Editors, and members of the organization that owns the goal."""
+    if is_editor(user):
+        return True
+    org_id = _org_of(user)
+    return bool(can_contribute(user) and org_id and goal.owner_organization_id == org_id)
+
+
+def can_edit_action(user: Any, action: Any) -> bool:
+    """Editors; members of the organization that owns the action or its goal."""
+    if is_editor(user):
+        return True
+    org_id = _org_of(user)
+    if not (can_contribute(user) and org_id):
+        return False
+    return org_id in (action.owner_organization_id, action.objective.goal.owner_organization_id)

@@ -51,7 +51,7 @@ from asmhub.convenings.models import (
 from asmhub.convenings.poll_models import Reminder
 from asmhub.core import permissions
 from asmhub.core.actions import Action
-from asmhub.core.models import AuditEntry, Status
+from asmhub.core.models import AuditEntry, Notification, Status
 from asmhub.directory.models import Affiliation, ConsentRecord, ContactDetails, Person
 from asmhub.monitoring.models import ProgrammeGrant
 
@@ -81,6 +81,9 @@ HANDLED = {
     "convenings.WhiteboardItem.author",
     "convenings.Response.participant",
     "convenings.Reminder.participant",
+    "strategy.WorkingGroup.chair",
+    "strategy.Goal.owner_person",
+    "strategy.Action.owner_person",
     "accounts.ApiToken.user",
     "monitoring.ProgrammeGrant.user",
     "core.AuditEntry.actor",
@@ -248,7 +251,24 @@ def _person(person: Person) -> dict[str, Any]:
             }
             for c in Commitment.objects.filter(person=person).select_related("convening")
         ],
+        "strategy_ownership": _strategy_ownership(person),
     }
+
+
+def _strategy_ownership(person: Person) -> list[dict[str, Any]]:
+    """The goals and actions the person owns and the working groups they chair."""
+    from asmhub.strategy.models import Action, Goal, WorkingGroup
+
+    found: list[dict[str, Any]] = [
+        {"goal": g.title, "due_on": _when(g.due_on), "status": g.status}
+        for g in Goal.objects.filter(owner_person=person)
+    ]
+    found += [
+        {"action": a.title, "due_on": _when(a.due_on), "status": a.status}
+        for a in Action.objects.filter(owner_person=person)
+    ]
+    found += [{"chairs": w.name} for w in WorkingGroup.objects.filter(chair=person)]
+    return found
 
 
 def _account(user: User) -> dict[str, Any]:
@@ -600,6 +620,9 @@ class ErasePersonalData(Action[Any]):
         counts["audit_entries"] = self._scrub_audit(own, pattern, replacement)
         counts["administration_log"] = self._scrub_admin_log(own, pattern, replacement)
         counts["task_results"] = self._delete_task_results()
+        counts["notifications"] = Notification.objects.filter(
+            recipient__in=[n.lower() for n in subject.names() if "@" in n]
+        ).delete()[0]
         counts["texts"] = _erase_text_about(subject, pattern, replacement)
         counts["participations"] = self._erase_participations(pattern, replacement)
         consents = Q(pk__in=[])

@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 from django.apps import apps
 from django.conf import settings
+from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.module_loading import import_string
 
@@ -24,6 +25,19 @@ MANDATE_FILE = Path(__file__).resolve().parent / "data" / "mandate.yaml"
 def mandate() -> dict[str, Any]:
     data: dict[str, Any] = yaml.safe_load(MANDATE_FILE.read_text(encoding="utf-8"))
     return data
+
+
+def capabilities() -> list[dict[str, Any]]:
+    """The mandate's capabilities, each with ``url`` set to its page when the platform has
+    it, and None when it does not yet: the about page promises only what exists."""
+    found = []
+    for item in mandate()["capabilities"]:
+        try:
+            url: str | None = reverse(item["page"]) if item.get("page") else None
+        except NoReverseMatch:
+            url = None
+        found.append({**item, "url": url})
+    return found
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,11 @@ def search_page(request: HttpRequest) -> HttpResponse:
 
 
 def about(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/about.html", {"mandate": services.mandate()})
+    return render(
+        request,
+        "core/about.html",
+        {"mandate": services.mandate(), "capabilities": services.capabilities()},
+    )
 
 
 def healthz(request: HttpRequest) -> JsonResponse:

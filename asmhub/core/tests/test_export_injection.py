@@ -144,6 +144,21 @@ def _report_area(request: pytest.FixtureRequest) -> str:
     return HOSTILE
 
 
+def _strategy(request: pytest.FixtureRequest) -> str:
+    from asmhub.strategy.models import Action, Goal, Objective, Strategy
+
+    strategy = Strategy.objects.create(
+        title="Plan",
+        starts_on=dt.date(2025, 1, 1),
+        ends_on=dt.date(2030, 1, 1),
+        status=Status.PUBLISHED,
+    )
+    goal = Goal.objects.create(strategy=strategy, title="Goal")
+    objective = Objective.objects.create(goal=goal, title="Objective")
+    Action.objects.create(objective=objective, title=HOSTILE)
+    return HOSTILE
+
+
 def _nothing(request: pytest.FixtureRequest) -> None:
     """The site-visit form is the platform's own: there is nothing to plant."""
 
@@ -163,6 +178,7 @@ PLANTERS: dict[tuple[str, str], Callable[[pytest.FixtureRequest], str | None]] =
     ("monitoring:index-export", ""): _area,
     ("monitoring:xlsform", ""): _nothing,
     ("reports:figures-export", ""): _report_area,
+    ("strategy:export", ""): _strategy,
 }
 # Downloads of one record (keyed by its number), each walked by a test of its own below.
 WALKED_APART = {

@@ -25,6 +25,15 @@ def test_about_quotes_the_mandate_with_sources(client: Client, db: None) -> None
     assert "FESS for CASM, World Bank, Washington DC, June 2005" in body
 
 
+def test_about_links_what_exists_and_promises_nothing_else(client: Client, db: None) -> None:
+    body = client.get("/about/").content.decode()
+    assert '<a href="/strategy/">Strategy and reviews</a>' in body
+    assert '<a href="/convenings/">Convenings</a>' in body
+    briefs = body[body.index("Briefs and marketing materials") :]
+    assert "Not on the platform yet." in briefs[:200]
+    assert body.count("Not on the platform yet.") == 1
+
+
 def test_pages_are_served_in_french(client: Client, db: None) -> None:
     body = client.get("/taxonomy/sdg/8/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert 'lang="fr"' in body

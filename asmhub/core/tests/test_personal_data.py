@@ -33,8 +33,10 @@ from asmhub.convenings.tests.conftest import make_convening
 from asmhub.core import personal_data
 from asmhub.core.actions import SaveContribution
 from asmhub.core.models import AuditEntry
+from asmhub.core.notify import notify
 from asmhub.directory.models import Affiliation, ConsentRecord, ContactDetails, Person
 from asmhub.funding.models import DonorProfile
+from asmhub.strategy.models import Action, Goal, Objective, Strategy
 
 NAME = "Zorbalina Quextrum"
 MARKER = "quextrum"
@@ -78,6 +80,16 @@ def planted(org: Any, owner: User, admin_user: User) -> dict[str, Any]:
         breakout=breakout, text=f"{NAME} asks for credit", author=participant
     )
     Commitment.objects.create(convening=convening, person=person, what=f"{NAME} drafts a brief")
+    plan = Strategy.objects.create(
+        title="Plan", starts_on=dt.date(2026, 1, 1), ends_on=dt.date(2030, 1, 1)
+    )
+    objective = Objective.objects.create(
+        goal=Goal.objects.create(strategy=plan, title="Goal"), title="Objective"
+    )
+    owned = Action.objects.create(
+        objective=objective, title="Catalog donor cycles", owner_person=person
+    )
+    notify([EMAIL], "Overdue", "strategy/email/reminder.txt", {}, reason="r", target=owned)
     named = Poll.objects.create(convening=convening, title="Priorities")
     question = Question.objects.create(poll=named, kind="text", text="Why?")
     response = Response.objects.create(
@@ -149,6 +161,9 @@ def test_the_export_holds_every_kind_of_record(planted: dict[str, Any]) -> None:
     assert person["contact_details"] == {"email": EMAIL, "phone": PHONE}
     assert person["affiliations"][0]["title"] == "Quextrum Fellow"
     assert person["commitments"][0]["what"] == f"{NAME} drafts a brief"
+    assert person["strategy_ownership"] == [
+        {"action": "Catalog donor cycles", "due_on": None, "status": "proposed"}
+    ]
     assert person["contact_for_events"][0]["name"] == "Gold forum"
     assert person["champion_inside_donors"] == [str(planted["donor"])]
     account = data["account"]

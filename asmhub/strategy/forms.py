@@ -1,0 +1,158 @@
+"""Forms of the results framework. Views save them through ``services.save`` (audited)."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from asmhub.strategy.models import (
+    Action,
+    Goal,
+    Indicator,
+    IndicatorTarget,
+    IndicatorValue,
+    Objective,
+    ProgressUpdate,
+    Strategy,
+)
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+OWNED = [
+    "title",
+    "description",
+    "owner_organization",
+    "owner_person",
+    "owner_group",
+    "starts_on",
+    "due_on",
+    "members_only",
+    "lever_issues",
+    "sdg_targets",
+    "mdg_targets",
+    "countries",
+]
+RELATIONS = ["lever_issues", "sdg_targets", "mdg_targets", "countries"]
+
+
+def split(form: forms.ModelForm[Any], fields: list[str]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The cleaned values of ``form`` as (plain fields, many-to-many relations)."""
+    data = {f: form.cleaned_data[f] for f in fields if f in form.cleaned_data}
+    relations = {f: list(data.pop(f)) for f in [*RELATIONS, "resources", "stories"] if f in data}
+    return data, relations
+
+
+class StrategyForm(forms.ModelForm[Strategy]):
+    class Meta:
+        model = Strategy
+        fields: ClassVar[list[str]] = ["title", "summary", "starts_on", "ends_on", "source"]
+        widgets: ClassVar[dict[str, Any]] = {"starts_on": DATE, "ends_on": DATE}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
+            self.add_error("ends_on", _("A strategy cannot end before it starts."))
+        return data
+
+
+class GoalForm(forms.ModelForm[Goal]):
+    class Meta:
+        model = Goal
+        fields: ClassVar[list[str]] = ["term", *OWNED, "position"]
+        widgets: ClassVar[dict[str, Any]] = {"starts_on": DATE, "due_on": DATE}
+
+    def __init__(self, *args: Any, strategy: Strategy, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner_group"].queryset = strategy.groups.all()  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("starts_on") and data.get("due_on") and data["due_on"] < data["starts_on"]:
+            self.add_error("due_on", _("The due date comes before the start date."))
+        return data
+
+
+class ObjectiveForm(forms.ModelForm[Objective]):
+    class Meta:
+        model = Objective
+        fields: ClassVar[list[str]] = ["title", "description", "position"]
+
+
+class ActionForm(forms.ModelForm[Action]):
+    class Meta:
+        model = Action
+        fields: ClassVar[list[str]] = ["objective", *OWNED, "position"]
+        widgets: ClassVar[dict[str, Any]] = {"starts_on": DATE, "due_on": DATE}
+
+    def __init__(self, *args: Any, goal: Goal, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["objective"].queryset = goal.objectives.all()  # type: ignore[attr-defined]
+        self.fields["owner_group"].queryset = goal.strategy.groups.all()  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("starts_on") and data.get("due_on") and data["due_on"] < data["starts_on"]:
+            self.add_error("due_on", _("The due date comes before the start date."))
+        return data
+
+
+class ProgressForm(forms.ModelForm[ProgressUpdate]):
+    class Meta:
+        model = ProgressUpdate
+        fields: ClassVar[list[str]] = ["written_on", "text", "resources", "stories"]
+        widgets: ClassVar[dict[str, Any]] = {"written_on": DATE}
+
+
+class IndicatorForm(forms.ModelForm[Indicator]):
+    class Meta:
+        model = Indicator
+        fields: ClassVar[list[str]] = [
+            "goal",
+            "title",
+            "unit",
+            "metric",
+            "source",
+            "baseline",
+            "baseline_on",
+            "members_only",
+            "position",
+        ]
+        widgets: ClassVar[dict[str, Any]] = {"baseline_on": DATE}
+
+    def __init__(self, *args: Any, strategy: Strategy, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["goal"].queryset = strategy.goals.all()  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("metric") and not data.get("source"):
+            self.add_error("source", _("An indicator entered by hand needs its source."))
+        return data
+
+
+class ValueForm(forms.ModelForm[IndicatorValue]):
+    class Meta:
+        model = IndicatorValue
+        fields: ClassVar[list[str]] = ["on", "value", "source"]
+        widgets: ClassVar[dict[str, Any]] = {"on": DATE}
+
+    def clean_source(self) -> str:
+        source = str(self.cleaned_data.get("source") or "").strip()
+        if not source:
+            raise forms.ValidationError(_("Say where this figure comes from."))
+        return source
+
+
+class TargetForm(forms.ModelForm[IndicatorTarget]):
+    class Meta:
+        model = IndicatorTarget
+        fields: ClassVar[list[str]] = ["due_on", "value", "note"]
+        widgets: ClassVar[dict[str, Any]] = {"due_on": DATE}
+
+
+class ReviewForm(forms.Form):
+    title = forms.CharField(label=_("title"), max_length=300)
+    held_on = forms.DateField(label=_("held on"), widget=DATE)
+    decisions = forms.CharField(label=_("decisions"), widget=forms.Textarea, required=False)
+    changes = forms.CharField(label=_("changes"), widget=forms.Textarea, required=False)
