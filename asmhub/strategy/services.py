@@ -306,7 +306,7 @@ def tracker(user: Any, mine: bool = False, on: dt.date | None = None) -> list[En
     entries += [
         Entry(
             "commitment",
-            str(c),
+            c.what,
             c.who,
             c.due_on,
             c.get_state_display(),

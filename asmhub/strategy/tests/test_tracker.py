@@ -27,7 +27,11 @@ DUE = dt.date(2005, 9, 30)
 def commitment(org: Organization) -> Commitment:
     convening = make_convening(org, starts_on=dt.date(2005, 6, 16), ends_on=dt.date(2005, 6, 17))
     return Commitment.objects.create(
-        convening=convening, organization=org, what="Hold the 2005 annual conference", due_on=DUE
+        convening=convening,
+        organization=org,
+        what="Hold the 2005 annual conference in Salvador de Bahia, Brazil, in September, "
+        "with miners taking part.",
+        due_on=DUE,
     )
 
 
@@ -36,6 +40,7 @@ def test_a_commitment_appears_with_owner_due_date_and_overdue_flag(
 ) -> None:
     before, after = DUE, DUE + dt.timedelta(days=1)
     [entry] = services.tracker(AnonymousUser(), on=before)
+    assert entry.title == commitment.what  # whole, not cut at 80 characters
     assert (entry.kind, entry.owner, entry.due_on, entry.overdue) == (
         "commitment",
         "Artisanal Gold Council (AGC)",
