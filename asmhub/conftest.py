@@ -8,7 +8,7 @@ members of ``org``; ``outsider`` is a member of ``other_org``; ``editor`` modera
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -130,6 +130,24 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
 ]
 SCREENSHOTS = os.environ.get("ASMHUB_SCREENSHOTS", "")
+
+
+@pytest.fixture
+def browser(live_server: Any, transactional_db: Any) -> Iterator[Any]:
+    """Headless Chromium over a live server whose database holds the taxonomy and the
+    roles (a transactional test starts empty); ``browser.base_url`` is the server's."""
+    load_taxonomy()
+    sync_roles()
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's loop shares the thread
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS
+        )
+        launched.base_url = live_server.url  # type: ignore[attr-defined]
+        yield launched
+        launched.close()
 
 
 def browser_page(browser: Any, base_url: str) -> Any:

@@ -10,17 +10,12 @@ Runs with ``pytest -m browser``.
 from __future__ import annotations
 
 import io
-import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from asmhub.accounts.services import sync_roles
 from asmhub.conftest import (
-    CHROMIUM,
-    CHROMIUM_FLAGS,
     SCREENSHOTS,
     browser_page,
     make_org,
@@ -28,27 +23,10 @@ from asmhub.conftest import (
     save_screenshot,
 )
 from asmhub.convenings.models import Convening
-from asmhub.taxonomy.loaders import load_taxonomy
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 BRAND = "#8a2be2"
-
-
-@pytest.fixture
-def browser(live_server: Any, transactional_db: Any) -> Iterator[Any]:
-    load_taxonomy()
-    sync_roles()
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's loop shares the thread
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS
-        )
-        launched.base_url = live_server.url  # type: ignore[attr-defined]
-        yield launched
-        launched.close()
 
 
 def new_page(browser: Any) -> Any:

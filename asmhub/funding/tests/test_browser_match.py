@@ -3,35 +3,15 @@ donor officer writes to the proposers from it. Runs with ``pytest -m browser``."
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from asmhub.accounts.services import sync_roles
-from asmhub.conftest import CHROMIUM, CHROMIUM_FLAGS, browser_page, make_org, make_user
-from asmhub.taxonomy.loaders import load_taxonomy
+from asmhub.conftest import browser_page, make_org, make_user
 
 from .conftest import concept, donor
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def browser(live_server: Any, transactional_db: Any) -> Iterator[Any]:
-    load_taxonomy()
-    sync_roles()
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's loop shares the thread
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS
-        )
-        launched.base_url = live_server.url  # type: ignore[attr-defined]
-        yield launched
-        launched.close()
 
 
 def test_the_match_address_is_a_styled_page_and_the_officer_writes(browser: Any) -> None:

@@ -8,16 +8,11 @@ Runs with ``pytest -m browser``.
 from __future__ import annotations
 
 import datetime as dt
-import os
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from asmhub.accounts.services import sync_roles
 from asmhub.conftest import (
-    CHROMIUM,
-    CHROMIUM_FLAGS,
     browser_page,
     make_org,
     make_user,
@@ -28,25 +23,8 @@ from asmhub.convenings.tests.conftest import make_convening
 from asmhub.strategy import services
 from asmhub.strategy.models import Action, Indicator, Objective
 from asmhub.strategy.tests.conftest import make_goal, make_strategy
-from asmhub.taxonomy.loaders import load_taxonomy
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def browser(live_server: Any, transactional_db: Any) -> Iterator[Any]:
-    load_taxonomy()
-    sync_roles()
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's loop shares the thread
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS
-        )
-        launched.base_url = live_server.url  # type: ignore[attr-defined]
-        yield launched
-        launched.close()
 
 
 def test_an_editor_walks_the_tracker(browser: Any) -> None:
