@@ -53,6 +53,7 @@ from asmhub.core import permissions
 from asmhub.core.actions import Action
 from asmhub.core.models import AuditEntry, Notification, Status
 from asmhub.directory.models import Affiliation, ConsentRecord, ContactDetails, Person
+from asmhub.funding.engagement_models import SavedConcept
 from asmhub.monitoring.models import ProgrammeGrant
 
 FORMAT = "asmhub-personal-data/1"
@@ -69,6 +70,7 @@ HANDLED = {
     "funding.DonorProfile.champions",
     "calendar.Event.contact",
     "calendar.SavedFilter.user",
+    "funding.SavedConcept.user",
     "convenings.Participant.person",
     "convenings.Participant.user",
     "convenings.Commitment.person",
@@ -303,6 +305,10 @@ def _account(user: User) -> dict[str, Any]:
                 "created_at": _when(s.created_at),
             }
             for s in SavedFilter.objects.filter(user=user)
+        ],
+        "saved_concepts": [
+            {"concept": str(c.concept), "saved_at": _when(c.created_at)}
+            for c in SavedConcept.objects.filter(user=user).select_related("concept")
         ],
         "monitoring_grants": [
             {"programme": str(g.programme), "level": g.level, "created_at": _when(g.created_at)}
@@ -748,6 +754,7 @@ class ErasePersonalData(Action[Any]):
         counts = {
             "api_tokens": ApiToken.objects.filter(user=user).delete()[0],
             "calendar_subscriptions": SavedFilter.objects.filter(user=user).delete()[0],
+            "saved_concepts": SavedConcept.objects.filter(user=user).delete()[0],
             "monitoring_grants": ProgrammeGrant.objects.filter(user=user).delete()[0],
             "sign_in_records": sum(
                 model.objects.filter(username=old_username).delete()[0]

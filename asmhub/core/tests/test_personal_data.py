@@ -32,10 +32,11 @@ from asmhub.convenings.services import SaveParticipant
 from asmhub.convenings.tests.conftest import make_convening
 from asmhub.core import personal_data
 from asmhub.core.actions import SaveContribution
-from asmhub.core.models import AuditEntry
+from asmhub.core.models import AuditEntry, Status
 from asmhub.core.notify import notify
 from asmhub.directory.models import Affiliation, ConsentRecord, ContactDetails, Person
-from asmhub.funding.models import DonorProfile
+from asmhub.funding.engagement_models import SavedConcept
+from asmhub.funding.models import Concept, DonorProfile
 from asmhub.strategy.models import Action, Goal, Objective, Strategy
 
 NAME = "Zorbalina Quextrum"
@@ -56,6 +57,12 @@ def planted(org: Any, owner: User, admin_user: User) -> dict[str, Any]:
     user.save()
     ApiToken.issue(user, "quextrum laptop")
     SavedFilter.objects.create(user=user, name="quextrum feed", weekly_digest=True)
+    SavedConcept.objects.create(
+        user=user,
+        concept=Concept.objects.create(
+            title="Mercury-free gold pilot in Puno", status=Status.PUBLISHED
+        ),
+    )
     convening = make_convening(org)
     participant = SaveParticipant(
         owner,
@@ -171,6 +178,7 @@ def test_the_export_holds_every_kind_of_record(planted: dict[str, Any]) -> None:
     assert [t["name"] for t in account["api_tokens"]] == ["quextrum laptop"]
     assert "key_hash" not in json.dumps(account)
     assert account["calendar_subscriptions"][0]["name"] == "quextrum feed"
+    assert account["saved_concepts"][0]["concept"] == "Mercury-free gold pilot in Puno"
     [participation] = data["participations"]
     assert participation["title"] == "Quextrum delegate"
     assert participation["sessions_chaired"] == ["Opening"]
