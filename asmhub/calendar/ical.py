@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from django.utils.translation import gettext
 from icalendar import Calendar, Timezone, vRecur
 from icalendar import Event as VEvent
 
@@ -29,10 +30,13 @@ from asmhub.calendar.services import (
     cycle_uid,
     opportunity_dates,
     opportunity_uid,
+    review_uid,
 )
 from asmhub.core.services import site_url
 from asmhub.funding.models import FundingCycle, Opportunity
+from asmhub.lib.recurrence import next_after
 from asmhub.lib.vtimezone import vtimezone_lines
+from asmhub.strategy.models import Strategy
 
 PRODID = f"-//ASM Hub//ASM Hub {__version__}//EN"
 KIND_PROPERTY = "X-ASMHUB-KIND"
@@ -129,6 +133,32 @@ def cycle_component(cycle: FundingCycle) -> VEvent:
     return component
 
 
+def review_component(strategy: Strategy) -> VEvent | None:
+    """A strategy's review cycle as one repeating all-day event, ending with the strategy;
+    None when the cycle has no date within the strategy."""
+    first = next_after(strategy.review_rule, strategy.starts_on, strategy.starts_on)
+    if first is None or first > strategy.ends_on:
+        return None
+    rule = _rule(strategy.review_rule)
+    if "COUNT" not in rule and "UNTIL" not in rule:
+        rule["UNTIL"] = strategy.ends_on
+    url = site_url(strategy.get_absolute_url())
+    component = VEvent()
+    component.add("uid", review_uid(strategy))
+    component.add("dtstamp", strategy.updated_at)
+    component.add("last-modified", strategy.updated_at)
+    component.add("summary", gettext("Strategy review: %(title)s") % {"title": strategy.title})
+    component.add("dtstart", first)
+    component.add("dtend", first + dt.timedelta(days=1))
+    component.add("rrule", rule)
+    component.add("transp", "TRANSPARENT")
+    component.add("description", f"{gettext('Review cycle')}\n\n{url}")
+    component.add("categories", [str(Kind.PLANNING.label)])
+    component.add(KIND_PROPERTY, Kind.PLANNING.value)
+    component.add("url", url)
+    return component
+
+
 def opportunity_components(opportunity: Opportunity) -> list[VEvent]:
     found = []
     for which, day, label in opportunity_dates(opportunity):
@@ -179,6 +209,7 @@ def write_feed(selection: Selection, name: str) -> bytes:
     components += [cycle_component(c) for c in selection.cycles]
     for opportunity in selection.opportunities:
         components += opportunity_components(opportunity)
+    components += [c for c in map(review_component, selection.reviews) if c is not None]
     timed = [e for e in selection.events if not e.all_day]
     return _calendar(name, components, timed).to_ical()
 
@@ -194,4 +225,5 @@ def last_changed(selection: Selection) -> dt.datetime | None:
     stamps = [e.updated_at for e in selection.events]
     stamps += [c.profile.updated_at for c in selection.cycles]
     stamps += [o.updated_at for o in selection.opportunities]
+    stamps += [s.updated_at for s in selection.reviews]
     return max(stamps) if stamps else None

@@ -1,9 +1,10 @@
 """What the calendar shows: events, funding cycles and deadlines, for a user and a filter.
 
-Three sources feed one calendar. Events are stored here. Funding cycles (fiscal years,
+Four sources feed one calendar. Events are stored here. Funding cycles (fiscal years,
 board meetings, PRS cycles, annual calls) are the funding capability's recurrence rules,
 expanded when asked for; opportunity deadlines are the opening and closing dates of its
-calls. ``select`` applies a filter to all three; ``entries`` lays them out between two
+calls; a strategy's review dates come from its review cycle, another recurrence rule.
+``select`` applies a filter to all of them; ``entries`` lays them out between two
 dates; ``ical.write_feed`` writes the same selection as an iCalendar feed.
 """
 
@@ -26,6 +27,7 @@ from asmhub.directory.models import Organization
 from asmhub.funding.models import FundingCycle, Opportunity
 from asmhub.funding.services import visible_cycles
 from asmhub.lib.recurrence import local_occurrences
+from asmhub.strategy.models import Strategy
 
 UTC = dt.UTC
 # A donor's cycles are listed under the lever issues it weighs at least this much.
@@ -97,6 +99,7 @@ class Selection:
     events: list[Event]
     cycles: list[FundingCycle]
     opportunities: list[Opportunity]
+    reviews: list[Strategy] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -111,7 +114,7 @@ class Entry:
     all_day: bool
     timezone: str
     url: str
-    origin: str  # "event", "cycle" or "opportunity"
+    origin: str  # "event", "cycle", "opportunity" or "review"
     organizer: Organization | None = None
     event: Event | None = None
     month_only: bool = False
@@ -219,6 +222,19 @@ def _cycle_matches(cycle: FundingCycle, wanted: Filter) -> bool:
     return not wanted.q or wanted.q.lower() in text
 
 
+def _reviews(user: Any, wanted: Filter) -> list[Strategy]:
+    """The strategies ``user`` may see whose review cycle the filter lets through: review
+    dates are planning milestones of the network, tied to no country, issue or organizer."""
+    if wanted.advocacy or not wanted.wants(Kind.PLANNING):
+        return []
+    if wanted.countries or wanted.issues or wanted.organizers:
+        return []
+    found = permissions.visible(user, Strategy.objects.all()).exclude(review_rule="")
+    if wanted.q:
+        found = found.filter(title__icontains=wanted.q)
+    return list(found)
+
+
 def _opportunities(user: Any, wanted: Filter) -> QuerySet[Opportunity]:
     found = (
         permissions.visible(user, Opportunity.objects.all())
@@ -257,7 +273,7 @@ def select(user: Any, params: Mapping[str, Any] | Filter) -> Selection:
             ]
         if wanted.wants(Kind.FUNDING_DEADLINE):
             opportunities = list(_opportunities(user, wanted))
-    return Selection(events, cycles, opportunities)
+    return Selection(events, cycles, opportunities, _reviews(user, wanted))
 
 
 # -- laying out on dates ---------------------------------------------------------------
@@ -344,6 +360,28 @@ def _cycle_entries(cycle: FundingCycle, start: dt.date, end: dt.date) -> list[En
     ]
 
 
+def review_uid(strategy: Strategy) -> str:
+    return f"strategy-review-{strategy.pk}@asmhub"
+
+
+def _review_entries(strategy: Strategy, start: dt.date, end: dt.date) -> list[Entry]:
+    return [
+        Entry(
+            uid=review_uid(strategy),
+            title=gettext("Strategy review: %(title)s") % {"title": strategy.title},
+            kind=Kind.PLANNING,
+            start=midnight(day),
+            end=midnight(day + dt.timedelta(days=1)),
+            all_day=True,
+            timezone="UTC",
+            url=strategy.get_absolute_url(),
+            origin="review",
+            note=gettext("Review cycle"),
+        )
+        for day in strategy.review_dates(start, end)
+    ]
+
+
 def opportunity_dates(opportunity: Opportunity) -> list[tuple[str, dt.date, str]]:
     """The dates a call puts on the calendar: (which, day, label) for its opening and closing."""
     found = [
@@ -387,6 +425,8 @@ def entries(selection: Selection, first: dt.date, last: dt.date) -> list[Entry]:
         found.extend(_cycle_entries(cycle, first, last))
     for opportunity in selection.opportunities:
         found.extend(_opportunity_entries(opportunity, first, last))
+    for strategy in selection.reviews:
+        found.extend(_review_entries(strategy, first, last))
     return sorted(found, key=lambda e: (e.start, not e.all_day, e.title))
 
 

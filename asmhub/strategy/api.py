@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404, HttpRequest
+from django.utils import timezone
 from ninja import Router
 
 from asmhub.accounts.auth import PUBLIC
@@ -25,6 +26,8 @@ def _strategy(s: Strategy) -> dict[str, Any]:
         "status": s.status,
         "starts_on": s.starts_on,
         "ends_on": s.ends_on,
+        "review_rule": s.review_rule,
+        "next_reviews": s.next_reviews(timezone.localdate()),
         "url": s.get_absolute_url(),
     }
 

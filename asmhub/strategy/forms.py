@@ -46,7 +46,14 @@ def split(form: forms.ModelForm[Any], fields: list[str]) -> tuple[dict[str, Any]
 class StrategyForm(forms.ModelForm[Strategy]):
     class Meta:
         model = Strategy
-        fields: ClassVar[list[str]] = ["title", "summary", "starts_on", "ends_on", "source"]
+        fields: ClassVar[list[str]] = [
+            "title",
+            "summary",
+            "starts_on",
+            "ends_on",
+            "source",
+            "review_rule",
+        ]
         widgets: ClassVar[dict[str, Any]] = {"starts_on": DATE, "ends_on": DATE}
 
     def clean(self) -> dict[str, Any]:

@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 
 from asmhub.core.models import Contribution, Slugged
 from asmhub.directory.models import Organization, Person
+from asmhub.funding.models import validate_rule
+from asmhub.lib.recurrence import occurrences
 from asmhub.taxonomy.models import Country, LeverIssue, MDGTarget, SDGTarget
 
 
@@ -42,6 +44,16 @@ class Strategy(Slugged, Contribution):
     starts_on = models.DateField(_("starts"))
     ends_on = models.DateField(_("ends"))
     source = models.CharField(_("source"), max_length=300, blank=True)
+    review_rule = models.CharField(
+        _("review cycle"),
+        max_length=300,
+        blank=True,
+        validators=[validate_rule],
+        help_text=_(
+            "When the strategy is reviewed, as an RFC 5545 RRULE counted from its start, "
+            "e.g. FREQ=YEARLY;BYMONTH=11;BYMONTHDAY=15"
+        ),
+    )
 
     class Meta:
         ordering = ["-starts_on", "title"]
@@ -56,6 +68,20 @@ class Strategy(Slugged, Contribution):
 
     def get_absolute_url(self) -> str:
         return reverse("strategy:detail", args=[self.slug])
+
+    def review_dates(self, start: dt.date, end: dt.date) -> list[dt.date]:
+        """The review dates of the cycle from ``start`` to ``end`` (both included), within
+        the strategy's own span; none without a review cycle."""
+        if not self.review_rule:
+            return []
+        first, last = max(start, self.starts_on), min(end, self.ends_on)
+        if last < first:
+            return []
+        return occurrences(self.review_rule, self.starts_on, first, last)
+
+    def next_reviews(self, after: dt.date, count: int = 3) -> list[dt.date]:
+        """The next ``count`` review dates on or after ``after``."""
+        return self.review_dates(after, self.ends_on)[:count]
 
 
 class WorkingGroup(models.Model):

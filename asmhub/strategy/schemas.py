@@ -53,6 +53,8 @@ class StrategyOut(Schema):
     status: str
     starts_on: dt.date
     ends_on: dt.date
+    review_rule: str
+    next_reviews: list[dt.date]
     url: str
 
 

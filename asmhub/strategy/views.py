@@ -11,6 +11,7 @@ from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -153,6 +154,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
             "indicators": services.visible_indicators(user, strategy),
             "groups": _groups(user, strategy),
             "reviews": strategy.reviews.all(),
+            "next_reviews": strategy.next_reviews(timezone.localdate()),
             "can_edit": permissions.is_editor(user),
         },
     )
