@@ -288,6 +288,7 @@ def names_for(labels: list[str]) -> dict[str, str]:
     names: dict[str, str] = {}
     for family, wanted in keys.items():
         _relation, model, attribute = RELATION[family]
+        term: Any
         for term in model._default_manager.filter(**{f"{attribute}__in": wanted}):
             key = str(getattr(term, attribute))
             if family in ("sdg", "mdg"):

@@ -241,3 +241,17 @@ def test_bulk_decisions_are_refused_to_those_who_may_not_curate(
     assert not resource.suggestions.exclude(decision=TagSuggestion.Decision.PENDING).exists()
     page = login(outsider).get(resource.get_absolute_url()).content.decode()
     assert 'name="suggestion"' not in page
+
+
+def test_suggestion_names_follow_the_interface_language(db: None) -> None:
+    from django.utils import translation
+
+    from asmhub.library.tagging import names_for
+    from asmhub.taxonomy.models import Country
+
+    peru = Country.objects.get(code="PE")
+    with translation.override("fr"):
+        names = names_for(["sdg:5", "mdg:7", "country:PE", "org:gone"])
+    assert names["sdg:5"].startswith("ODD 5: ") and names["mdg:7"].startswith("OMD 7: ")
+    assert names["country:PE"] == peru.tr("name", "fr")
+    assert names["org:gone"] == "org:gone"
