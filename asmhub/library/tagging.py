@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from lxml import etree
 
 from asmhub.core.models import AuditEntry
@@ -274,6 +275,32 @@ def term_for(label: str) -> Any:
     family, _, key = label.partition(":")
     _relation, model, attribute = RELATION[family]
     return model._default_manager.filter(**{attribute: key}).first()
+
+
+def names_for(labels: list[str]) -> dict[str, str]:
+    """Each label's name in the interface language ("SDG 8: Decent work…", "Peru", "Gold");
+    a label whose term no longer exists keeps its code."""
+    keys: dict[str, set[str]] = defaultdict(set)
+    for label in labels:
+        family, _, key = label.partition(":")
+        if family in RELATION:
+            keys[family].add(key)
+    names: dict[str, str] = {}
+    for family, wanted in keys.items():
+        _relation, model, attribute = RELATION[family]
+        term: Any
+        for term in model._default_manager.filter(**{f"{attribute}__in": wanted}):
+            key = str(getattr(term, attribute))
+            if family in ("sdg", "mdg"):
+                prefix = ("SDG", "ODD") if family == "sdg" else ("MDG", "OMD")
+                french = (get_language() or "en").startswith("fr")
+                name = f"{prefix[french]} {key}: {term.tr('short')}"
+            elif family == "org":
+                name = term.name
+            else:
+                name = term.tr("name")
+            names[f"{family}:{key}"] = name
+    return {label: names.get(label, label) for label in labels}
 
 
 def decide(user: Any, suggestion: TagSuggestion, accept: bool) -> TagSuggestion:

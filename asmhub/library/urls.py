@@ -24,5 +24,6 @@ urlpatterns = [
     path("<slug:slug>/reprocess/", views.resource_reprocess, name="resource-reprocess"),
     path("<slug:slug>/suggestions/", views.suggestions_fragment, name="suggestions"),
     path("<slug:slug>/propose-facts/", views_stories.propose_facts, name="propose-facts"),
+    path("<slug:slug>/suggestions/decide/", views.decide_suggestions, name="decide-suggestions"),
     path("<slug:slug>/suggestions/<int:pk>/", views.decide_suggestion, name="decide-suggestion"),
 ]

@@ -9,11 +9,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import FileSystemStorage
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from asmhub.core import permissions
@@ -161,7 +163,11 @@ def resource_reprocess(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _suggestions_context(request: HttpRequest, resource: Resource) -> dict[str, Any]:
-    suggestions = resource.suggestions.filter(passage=None)
+    suggestions = list(resource.suggestions.filter(passage=None))
+    names = tagging.names_for([s.label for s in suggestions])
+    for suggestion in suggestions:
+        suggestion.name = names[suggestion.label]  # type: ignore[attr-defined]
+        suggestion.percent = round(suggestion.confidence * 100)  # type: ignore[attr-defined]
     return {
         "object": resource,
         "suggestions": suggestions,
@@ -185,6 +191,34 @@ def decide_suggestion(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         raise Http404
     tagging.decide(request.user, suggestion, accept=request.POST.get("decision") == "accept")
     services.reindex_resource(resource)
+    if getattr(request, "htmx", False):
+        return render(request, "library/_suggestions.html", _suggestions_context(request, resource))
+    return redirect(resource)
+
+
+@login_required
+@require_POST
+def decide_suggestions(request: HttpRequest, slug: str) -> HttpResponse:
+    """Accept or reject the ticked suggestions in one step; each decision goes through
+    ``tagging.decide`` and is audited as a single one would be."""
+    resource: Resource = get_visible(request, Resource.objects.all(), slug=slug)
+    if not permissions.can_change(request.user, resource):
+        raise PermissionDenied
+    decision = request.POST.get("decision")
+    ids = [value for value in request.POST.getlist("suggestion") if value.isdigit()]
+    chosen = list(resource.suggestions.filter(passage=None, pk__in=ids))
+    if decision not in ("accept", "reject") or not chosen:
+        messages.error(request, _("Tick at least one suggestion, then accept or reject."))
+    else:
+        with transaction.atomic():
+            for suggestion in chosen:
+                tagging.decide(request.user, suggestion, accept=decision == "accept")
+        services.reindex_resource(resource)
+        messages.success(
+            request,
+            ngettext("%(count)d suggestion decided.", "%(count)d suggestions decided.", len(chosen))
+            % {"count": len(chosen)},
+        )
     if getattr(request, "htmx", False):
         return render(request, "library/_suggestions.html", _suggestions_context(request, resource))
     return redirect(resource)

@@ -195,3 +195,63 @@ def test_eval_tagging_reports_the_balanced_accuracy_on_a_split(
     assert f"sdg.csv (test part): {test_rows} texts" in out
     assert "mean accuracy over 2 labels: 1.000 (predicting nothing: 0.500)" in out
     assert "micro precision 1.000, recall 1.000" in out
+
+
+def test_suggestions_show_names_triggers_and_percentages_not_codes(
+    login: Callable[[User], Client], add_text: Callable[..., Resource], editor: User
+) -> None:
+    resource = add_text()
+    peru = resource.suggestions.get(passage=None, label="country:PE")
+    page = login(editor).get(resource.get_absolute_url()).content.decode()
+    assert ">Peru</label>" in page
+    assert ">country:PE<" not in page and ">issue:mercury-chemicals<" not in page
+    assert f"{round(peru.confidence * 100)}%" in page
+    assert "triggered by" in page and "mercury" in page.lower()
+    assert 'name="suggestion"' in page and "Accept ticked" in page
+
+
+def test_several_suggestions_are_decided_in_one_post_with_audit(
+    login: Callable[[User], Client], add_text: Callable[..., Resource], editor: User
+) -> None:
+    from asmhub.core.models import AuditEntry
+
+    resource = add_text()
+    chosen = list(resource.suggestions.filter(passage=None)[:3])
+    assert len(chosen) == 3
+    url = f"/library/{resource.slug}/suggestions/decide/"
+    response = login(editor).post(url, {"decision": "reject", "suggestion": [s.pk for s in chosen]})
+    assert response.status_code == 302
+    for s in chosen:
+        s.refresh_from_db()
+        assert s.decision == TagSuggestion.Decision.REJECTED and s.decided_by == editor
+    entries = AuditEntry.for_object(resource).filter(action="tag:rejected")
+    assert sorted(e.changes["label"] for e in entries) == sorted(s.label for s in chosen)
+    others = resource.suggestions.filter(passage=None).exclude(pk__in=[s.pk for s in chosen])
+    assert all(s.decision == TagSuggestion.Decision.PENDING for s in others)
+
+
+def test_bulk_decisions_are_refused_to_those_who_may_not_curate(
+    login: Callable[[User], Client], add_text: Callable[..., Resource], outsider: User
+) -> None:
+    resource = add_text()
+    ids = list(resource.suggestions.filter(passage=None).values_list("pk", flat=True))
+    url = f"/library/{resource.slug}/suggestions/decide/"
+    response = login(outsider).post(url, {"decision": "accept", "suggestion": ids})
+    assert response.status_code == 403
+    assert not resource.suggestions.exclude(decision=TagSuggestion.Decision.PENDING).exists()
+    page = login(outsider).get(resource.get_absolute_url()).content.decode()
+    assert 'name="suggestion"' not in page
+
+
+def test_suggestion_names_follow_the_interface_language(db: None) -> None:
+    from django.utils import translation
+
+    from asmhub.library.tagging import names_for
+    from asmhub.taxonomy.models import Country
+
+    peru = Country.objects.get(code="PE")
+    with translation.override("fr"):
+        names = names_for(["sdg:5", "mdg:7", "country:PE", "org:gone"])
+    assert names["sdg:5"].startswith("ODD 5: ") and names["mdg:7"].startswith("OMD 7: ")
+    assert names["country:PE"] == peru.tr("name", "fr")
+    assert names["org:gone"] == "org:gone"
