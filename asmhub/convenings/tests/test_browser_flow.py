@@ -45,7 +45,7 @@ def test_a_new_organizer_runs_a_convening_to_its_published_report(browser: Any) 
     page.goto("/accounts/login/")
     page.fill("#id_username", "amina")
     page.fill("#id_password", "a-long-pass-phrase-91")
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
 
     page.goto("/convenings/new/")
     page.fill("#id_title", "Donors and small-scale mining")

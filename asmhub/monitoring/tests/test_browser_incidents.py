@@ -43,7 +43,7 @@ def sign_in(browser: Any, base_url: str, username: str) -> Any:
     page.goto("/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     page.wait_for_load_state()
     return page
 

@@ -52,7 +52,7 @@ def test_an_editor_walks_the_tracker(browser: Any) -> None:
     page.goto("/accounts/login/")
     page.fill("#id_username", editor.username)
     page.fill("#id_password", "a-long-pass-phrase-91")
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     page.wait_for_load_state()
 
     page.goto("/strategy/tracker/")
