@@ -60,3 +60,46 @@ def test_a_target_summary_holds_no_link(client: Client) -> None:
     page = client.get(reverse("taxonomy:sdg-goal", args=[8])).content.decode()
     for summary in page.split("<summary>")[1:]:
         assert "<a " not in summary.split("</summary>")[0]
+
+
+def _css_colours() -> dict[str, str]:
+    import re
+    from pathlib import Path
+
+    static = Path(__file__).resolve().parents[2]
+    root = (static / "core" / "static" / "core" / "css" / "asmhub.css").read_text()
+    return dict(re.findall(r"--([\w-]+):\s*(#[0-9a-fA-F]{6})", root))
+
+
+def _luminance(hex_colour: str) -> float:
+    channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def test_the_need_index_badge_meets_wcag_aa_contrast() -> None:
+    """The score badge on "areas of most need" declares its own text colour, dark on the
+    pale ochre, at 4.5:1 or more (it inherited white once: about 1.2:1)."""
+    import re
+    from pathlib import Path
+
+    css = (
+        Path(__file__).resolve().parents[2]
+        / "monitoring"
+        / "static"
+        / "monitoring"
+        / "monitoring.css"
+    ).read_text()
+    rule = re.search(r"\.most-need \.score \{([^}]*)\}", css)
+    assert rule is not None
+    declared = dict(re.findall(r"([\w-]+):\s*([^;]+);", rule.group(1)))
+    colours = _css_colours()
+
+    def resolve(value: str) -> str:
+        found = re.fullmatch(r"var\(--([\w-]+)\)", value.strip())
+        return colours[found.group(1)] if found else value.strip()
+
+    assert "color" in declared and "background" in declared
+    text, background = resolve(declared["color"]), resolve(declared["background"])
+    lighter, darker = sorted((_luminance(text), _luminance(background)), reverse=True)
+    assert (lighter + 0.05) / (darker + 0.05) >= 4.5
