@@ -52,7 +52,7 @@ STOPWORDS = frozenset(
     au aux avec ce ces dans de des du elle en est et etc il ils la le les leur leurs lui
     mais ne ni nos notre ou par pas plus pour qu que qui sa se ses si son sont sur ta te
     tous tout toute toutes un une vos votre d l s n c j qu y ici afin ainsi entre d ici
-    faire mettre met notamment""".split()
+    faire mettre met notamment""".split()  # noqa: SIM905 - a list of words reads better so
 )
 
 
@@ -80,6 +80,15 @@ class TargetIndex:
     idf: dict[str, float]
     goals: dict[int, dict[str, float]]
     targets: dict[str, tuple[int, dict[str, float]]]  # "6.1" -> (6, vector)
+    # term -> the targets whose vector holds it, with its weight there: a passage's few
+    # terms are looked up once instead of comparing it with every target
+    postings: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.postings:
+            for code, (_goal, vector) in self.targets.items():
+                for term, weight in vector.items():
+                    self.postings.setdefault(term, []).append((code, weight))
 
     @classmethod
     def build(cls, targets: Mapping[str, str]) -> TargetIndex:
@@ -152,9 +161,13 @@ def features(
     """Per goal: the feature values, the closest target and the words shared with the goal's texts."""
     vector = index.vector(text)
     goal_sim = {g: _cosine(vector, index.goals.get(g, {})) for g in GOALS}
+    target_sim: dict[str, float] = {}
+    for term, weight in vector.items():
+        for code, other in index.postings.get(term, ()):
+            target_sim[code] = target_sim.get(code, 0.0) + weight * other
     best_target: dict[int, tuple[float, str]] = {}
-    for code, (goal, target_vector) in index.targets.items():
-        sim = _cosine(vector, target_vector)
+    for code, sim in sorted(target_sim.items()):
+        goal = index.targets[code][0]
         if goal not in best_target or sim > best_target[goal][0]:
             best_target[goal] = (sim, code)
     top_sim = max(goal_sim.values()) or 1.0

@@ -201,7 +201,8 @@ def build(families: frozenset[str] | None = None) -> Tagger:
 @lru_cache(maxsize=1)
 def sdg_target_index() -> TargetIndex:
     """TF-IDF vectors of the SDG targets and indicators, English and French, from the taxonomy data."""
-    targets, indicators = [], []
+    targets: list[dict[str, str]] = []
+    indicators: list[dict[str, str]] = []
     for language in ("en", "fr"):
         for name, bucket in (("global_targets", targets), ("global_indicators", indicators)):
             path = SDG_TEXTS / language / f"{name}.yml"
@@ -275,7 +276,7 @@ class LayeredTagger:
                         confidence,
                         p.explanation(),
                         count=len(p.engine.lines),
-                        sources=p.engine.lines + [f"model:target {p.target}"],
+                        sources=[*p.engine.lines, f"model:target {p.target}"],
                     )
                 )
         return sorted(result, key=lambda s: (-s.confidence, s.label))
@@ -291,9 +292,7 @@ def _cached_tagger(
     return engine
 
 
-def tagger(
-    families: frozenset[str] | None = None, layered: bool = True
-) -> Tagger | LayeredTagger:
+def tagger(families: frozenset[str] | None = None, layered: bool = True) -> Tagger | LayeredTagger:
     """The tagger, rebuilt when the taxonomy changes size or the directory's names change.
 
     With ``layered`` (the default) SDG goals are decided by the learned layer over the

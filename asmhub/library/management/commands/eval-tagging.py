@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import csv
-import hashlib
 import math
 import random
 from pathlib import Path
@@ -141,9 +140,7 @@ class Command(BaseCommand):
         runs = {"tagger": pairs, **baselines}
         runs["nothing"] = [(e, set()) for e, _p in pairs]
         scores = {
-            name: balanced_accuracy(
-                [(i, e, p) for i, (e, p) in zip(ids, run, strict=True)], labels
-            )
+            name: balanced_accuracy([(i, e, p) for i, (e, p) in zip(ids, run, strict=True)], labels)
             for name, run in runs.items()
         }
         self.stdout.write("")
@@ -167,6 +164,8 @@ class Command(BaseCommand):
                 if name != "tagger":
                     line += f" {scores[name][i].accuracy:14.3f}"
             self.stdout.write(line)
+        compared = {k: v for k, v in runs.items() if k != "nothing"}
+        intervals = bootstrap(ids, compared, labels)
         for name, run in runs.items():
             mean = _mean(scores[name])
             tp = sum(len(e & p) for e, p in run)
@@ -176,20 +175,24 @@ class Command(BaseCommand):
             recall = tp / (tp + fn) if tp + fn else 0.0
             f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
             macro_f1 = _mean_f1(run, labels)
-            text = (
-                f"{name}: mean accuracy over {len(labels)} labels {mean:.3f}"
-                + (
-                    " (95% bootstrap interval over texts {:.3f}–{:.3f})".format(
-                        *bootstrap(ids, run, labels)
-                    )
-                    if name == "tagger"
-                    else ""
-                )
-                + f"; micro precision {precision:.3f}, recall {recall:.3f}, F1 {f1:.3f}; "
+            text = f"{name}: mean accuracy over {len(labels)} labels {mean:.3f}"
+            if name in intervals:
+                low, high = intervals[name]
+                text += f" (95% bootstrap interval over texts {low:.3f}–{high:.3f})"
+            text += (
+                f"; micro precision {precision:.3f}, recall {recall:.3f}, F1 {f1:.3f}; "
                 f"macro F1 {macro_f1:.3f}; {sum(1 for _e, p in run if not p)} of {len(run)} "
                 "texts get no label"
             )
             self.stdout.write(self.style.SUCCESS(text) if name == "tagger" else text)
+        if "difference" in intervals:
+            low, high = intervals["difference"]
+            other = next(name for name in compared if name != "tagger")
+            difference = _mean(scores["tagger"]) - _mean(scores[other])
+            self.stdout.write(
+                f"tagger minus {other}: {difference:+.3f} (95% paired bootstrap interval "
+                f"{low:+.3f} to {high:+.3f})"
+            )
 
 
 def _mean(scores: list[Any]) -> float:
@@ -214,20 +217,32 @@ def wilson(successes: int, n: int, z: float = 1.96) -> tuple[float, float]:
 
 def bootstrap(
     ids: list[str],
-    run: list[tuple[set[str], set[str]]],
+    runs: dict[str, list[tuple[set[str], set[str]]]],
     labels: list[str],
     draws: int = 400,
-) -> tuple[float, float]:
-    """A 95% percentile interval of the mean accuracy per label, resampling the texts (seeded)."""
-    rng = random.Random(int(hashlib.sha256(",".join(ids).encode()).hexdigest()[:8], 16))
-    means = []
+) -> dict[str, tuple[float, float]]:
+    """95% percentile intervals of each run's mean accuracy per label, resampling the texts
+    (seeded); with two runs, also of the first minus the second, on the same resamples."""
+    rng = random.Random(f"bootstrap/{','.join(ids)}")  # noqa: S311 - not for security
+    means: dict[str, list[float]] = {name: [] for name in runs}
+    differences: list[float] = []
     for _ in range(draws):
         picked = [rng.randrange(len(ids)) for _ in ids]
-        items = [(f"{ids[k]}#{j}", run[k][0], run[k][1]) for j, k in enumerate(picked)]
-        present = [label for label in labels if any(label in e for _i, e, _p in items)]
-        means.append(_mean(balanced_accuracy(items, present)))
-    means.sort()
-    return means[int(0.025 * draws)], means[int(0.975 * draws) - 1]
+        drawn = {}
+        for name, run in runs.items():
+            items = [(f"{ids[k]}#{j}", run[k][0], run[k][1]) for j, k in enumerate(picked)]
+            present = [label for label in labels if any(label in e for _i, e, _p in items)]
+            drawn[name] = _mean(balanced_accuracy(items, present))
+            means[name].append(drawn[name])
+        if len(runs) == 2:
+            first, second = drawn.values()
+            differences.append(first - second)
+    low, high = int(0.025 * draws), int(0.975 * draws) - 1
+    result = {name: (sorted(m)[low], sorted(m)[high]) for name, m in means.items()}
+    if differences:
+        differences.sort()
+        result["difference"] = (differences[low], differences[high])
+    return result
 
 
 def _label_order(label: str) -> tuple[str, int, str]:

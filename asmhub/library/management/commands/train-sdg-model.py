@@ -45,8 +45,7 @@ def design(rows: list[dict[str, str]]) -> tuple[list[list[float]], list[int], li
         for goal in GOALS:
             values, _code, _words = per_goal[goal]
             x.append(
-                [values[name] for name in FEATURES]
-                + [1.0 if g == goal else 0.0 for g in GOALS]
+                [values[name] for name in FEATURES] + [1.0 if g == goal else 0.0 for g in GOALS]
             )
             y.append(1 if f"sdg:{goal}" in expected else 0)
             groups.append(row["id"])
@@ -58,9 +57,7 @@ def mean_balanced(ids: list[str], y: list[int], predicted: list[bool]) -> float:
     items = []
     for start in range(0, len(ids), n):
         expected = {f"sdg:{g}" for g, v in zip(GOALS, y[start : start + n], strict=True) if v}
-        found = {
-            f"sdg:{g}" for g, v in zip(GOALS, predicted[start : start + n], strict=True) if v
-        }
+        found = {f"sdg:{g}" for g, v in zip(GOALS, predicted[start : start + n], strict=True) if v}
         items.append((ids[start], expected, found))
     labels = sorted({label for _i, e, _p in items for label in e})
     scores = balanced_accuracy(items, labels)
