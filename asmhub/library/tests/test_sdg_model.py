@@ -92,6 +92,7 @@ def test_eval_tagging_sdg_reproduces_the_published_figures(
     assert "sdg_eval.csv (test part): 166 texts" in out
     assert "tagger: mean accuracy over 17 labels 0.895 (95% bootstrap interval" in out
     assert "queries alone: mean accuracy over 17 labels 0.890" in out
+    assert "Aurora alone: mean accuracy over 17 labels 0.600" in out
     assert "nothing: mean accuracy over 17 labels 0.500" in out
     assert "tagger minus queries alone: +0.004 (95% paired bootstrap interval" in out
     nine = next(line for line in out.splitlines() if line.startswith("sdg:9 ") and "–" in line)

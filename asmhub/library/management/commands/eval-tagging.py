@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from asmhub.lib.tagger import balanced_accuracy, evaluate, split_of
+from asmhub.lib.tagger import Tagger, balanced_accuracy, evaluate, split_of
 from asmhub.library.tagging import tagger
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "tagging"
@@ -104,13 +104,14 @@ class Command(BaseCommand):
         )
         if options["balanced"]:
             baselines: dict[str, list[tuple[set[str], set[str]]]] = {}
-            if "sdg" in families and engine is not tagger(frozenset(families), layered=False):
-                baselines["queries alone"] = self.run(
-                    tagger(frozenset(families), layered=False),
-                    rows,
-                    families,
-                    options["threshold"],
+            first = tagger(frozenset(families), layered=False)
+            if "sdg" in families and engine is not first:
+                threshold = options["threshold"]
+                baselines["queries alone"] = self.run(first, rows, families, threshold)
+                aurora = Tagger(
+                    [], first.version, [r for r in first.rules if r.name.startswith("aurora:")]
                 )
+                baselines["Aurora alone"] = self.run(aurora, rows, {"sdg"}, threshold)
             self.report_balanced(rows, pairs, baselines)
 
     @staticmethod
@@ -187,7 +188,7 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(text) if name == "tagger" else text)
         if "difference" in intervals:
             low, high = intervals["difference"]
-            other = next(name for name in compared if name != "tagger")
+            other = list(compared)[1]
             difference = _mean(scores["tagger"]) - _mean(scores[other])
             self.stdout.write(
                 f"tagger minus {other}: {difference:+.3f} (95% paired bootstrap interval "
@@ -222,7 +223,7 @@ def bootstrap(
     draws: int = 400,
 ) -> dict[str, tuple[float, float]]:
     """95% percentile intervals of each run's mean accuracy per label, resampling the texts
-    (seeded); with two runs, also of the first minus the second, on the same resamples."""
+    (seeded); with two runs or more, also of the first minus the second, on the same resamples."""
     rng = random.Random(f"bootstrap/{','.join(ids)}")  # noqa: S311 - not for security
     means: dict[str, list[float]] = {name: [] for name in runs}
     differences: list[float] = []
@@ -234,8 +235,8 @@ def bootstrap(
             present = [label for label in labels if any(label in e for _i, e, _p in items)]
             drawn[name] = _mean(balanced_accuracy(items, present))
             means[name].append(drawn[name])
-        if len(runs) == 2:
-            first, second = drawn.values()
+        if len(runs) >= 2:
+            first, second = list(drawn.values())[:2]
             differences.append(first - second)
     low, high = int(0.025 * draws), int(0.975 * draws) - 1
     result = {name: (sorted(m)[low], sorted(m)[high]) for name, m in means.items()}
