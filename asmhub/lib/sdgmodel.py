@@ -83,12 +83,17 @@ class TargetIndex:
     # term -> the targets whose vector holds it, with its weight there: a passage's few
     # terms are looked up once instead of comparing it with every target
     postings: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
+    goal_postings: dict[str, list[tuple[int, float]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not self.postings:
             for code, (_goal, vector) in self.targets.items():
                 for term, weight in vector.items():
                     self.postings.setdefault(term, []).append((code, weight))
+        if not self.goal_postings:
+            for goal, vector in self.goals.items():
+                for term, weight in vector.items():
+                    self.goal_postings.setdefault(term, []).append((goal, weight))
 
     @classmethod
     def build(cls, targets: Mapping[str, str]) -> TargetIndex:
@@ -117,12 +122,6 @@ def _vector(bag: Mapping[str, int], idf: Mapping[str, float]) -> dict[str, float
     raw = {t: (1 + math.log(c)) * idf[t] for t, c in bag.items() if t in idf}
     norm = math.sqrt(sum(v * v for v in raw.values())) or 1.0
     return {t: v / norm for t, v in raw.items()}
-
-
-def _cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    return sum(v * b.get(t, 0.0) for t, v in a.items())
 
 
 @dataclass
@@ -160,9 +159,11 @@ def features(
 ) -> dict[int, tuple[dict[str, float], str, list[str]]]:
     """Per goal: the feature values, the closest target and the words shared with the goal's texts."""
     vector = index.vector(text)
-    goal_sim = {g: _cosine(vector, index.goals.get(g, {})) for g in GOALS}
+    goal_sim = dict.fromkeys(GOALS, 0.0)
     target_sim: dict[str, float] = {}
     for term, weight in vector.items():
+        for goal, other in index.goal_postings.get(term, ()):
+            goal_sim[goal] += weight * other
         for code, other in index.postings.get(term, ()):
             target_sim[code] = target_sim.get(code, 0.0) + weight * other
     best_target: dict[int, tuple[float, str]] = {}
@@ -189,7 +190,7 @@ def features(
         }
         target_vector = index.targets[code][1] if code else {}
         shared = sorted(
-            ((v * target_vector[t], t) for t, v in vector.items() if t in target_vector),
+            ((vector[t] * target_vector[t], t) for t in vector.keys() & target_vector.keys()),
             reverse=True,
         )
         result[g] = (values, code, [t for w, t in shared[:6] if w > 0])
