@@ -62,6 +62,8 @@ class Suggestion:
     confidence: float
     triggers: list[str] = field(default_factory=list)
     count: int = 0
+    # what signalled the label: rule names ("aurora:7.2", "asmhub:7.strong1") and "term:<phrase>"
+    sources: list[str] = field(default_factory=list)
 
 
 def _pattern(phrases: Iterable[str]) -> re.Pattern[str] | None:
@@ -126,6 +128,7 @@ class Tagger:
                 suggestion = found.setdefault(label, Suggestion(label, 0.0))
                 if term.phrase not in suggestion.triggers:
                     suggestion.triggers.append(term.phrase)
+                suggestion.sources.append(f"term:{term.phrase}")
                 suggestion.count += count
         if self.rules:
             doc = Document(text, self._lexicon)
@@ -144,6 +147,7 @@ class Tagger:
                 for word in hit.evidence:
                     if word not in suggestion.triggers:
                         suggestion.triggers.append(word)
+                suggestion.sources.append(rule.name)
                 suggestion.count += 1
         result = []
         for label, suggestion in found.items():

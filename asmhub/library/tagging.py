@@ -7,6 +7,7 @@ Docs: docs/tagging.md.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from functools import lru_cache
 from pathlib import Path
@@ -21,11 +22,14 @@ from lxml import etree
 from asmhub.core.models import AuditEntry
 from asmhub.directory.models import Organization
 from asmhub.lib.boolquery import Query, QuerySyntaxError, parse
+from asmhub.lib.sdgmodel import EngineHit, LinearModel, TargetIndex, target_texts
 from asmhub.lib.tagger import Rule, Suggestion, Tagger, Term
 from asmhub.library.models import Resource, TagSuggestion
 from asmhub.taxonomy.models import Country, LeverIssue, MDGGoal, Mineral, SDGGoal
 
 DATA = Path(__file__).resolve().parent / "data" / "tagging"
+SDG_TEXTS = Path(__file__).resolve().parents[1] / "taxonomy" / "data" / "sdg"
+SDG_MODEL = DATA / "sdg_model.json"
 AURORA_NS = "{http://aurora-network.global/queries/namespace/}"
 DC_NS = "{http://dublincore.org/documents/dcmi-namespace/}"
 MIN_ALIAS_LENGTH = 3  # "or" (French for gold) would match every English "or"
@@ -194,13 +198,106 @@ def build(families: frozenset[str] | None = None) -> Tagger:
     return Tagger(terms, version, rules)
 
 
+@lru_cache(maxsize=1)
+def sdg_target_index() -> TargetIndex:
+    """TF-IDF vectors of the SDG targets and indicators, English and French, from the taxonomy data."""
+    targets: list[dict[str, str]] = []
+    indicators: list[dict[str, str]] = []
+    for language in ("en", "fr"):
+        for name, bucket in (("global_targets", targets), ("global_indicators", indicators)):
+            path = SDG_TEXTS / language / f"{name}.yml"
+            bucket.append(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+    return TargetIndex.build(target_texts(targets, indicators))
+
+
+@lru_cache(maxsize=1)
+def sdg_model() -> LinearModel:
+    """The SDG layer's weights, fitted offline (``asmhub train-sdg-model``) and shipped as data."""
+    return LinearModel.from_json(json.loads(SDG_MODEL.read_text(encoding="utf-8")))
+
+
+def engine_hits(suggestions: list[Suggestion]) -> dict[int, EngineHit]:
+    """What the query engine found per SDG goal, from its suggestions (any confidence)."""
+    hits: dict[int, EngineHit] = {}
+    for s in suggestions:
+        family, _, key = s.label.partition(":")
+        if family != "sdg" or not key.isdigit():
+            continue
+        hit = EngineHit(confidence=s.confidence, words=list(s.triggers))
+        for source in dict.fromkeys(s.sources):
+            if source.startswith("aurora:"):
+                hit.aurora += 1
+            elif source.startswith("asmhub:") and ".strong" in source:
+                hit.strong += 1
+            elif source.startswith("asmhub:") and ".weak" in source:
+                hit.weak += 1
+            else:
+                hit.terms += 1
+            hit.lines.append(source)
+        hits[int(key)] = hit
+    return hits
+
+
+class LayeredTagger:
+    """The phrase and query tagger, with SDG goals decided by the learned layer.
+
+    Every family but ``sdg`` is the first layer's as it is. For SDG goals the first layer's
+    hits, with the passage's closeness to the goals' target texts, go through the linear
+    model (``asmhub.lib.sdgmodel``); a goal's confidence is the model's probability, and
+    its triggers are the query words matched and the closest target with the words shared.
+    A goal that no query line or term found is suggested only from 0.5 up.
+    """
+
+    def __init__(self, engine: Tagger, model: LinearModel, index: TargetIndex) -> None:
+        self.engine, self.model, self.index = engine, model, index
+        self.version = f"{engine.version}+sdg-model-{model.meta.get('version', '?')}"
+        self.rules = engine.rules
+
+    @property
+    def size(self) -> int:
+        return self.engine.size
+
+    def predictions(self, text: str) -> tuple[list[Suggestion], list[Any]]:
+        first = self.engine.tag(text)
+        return first, self.model.predict(text, engine_hits(first), self.index)
+
+    def tag(self, text: str, minimum: float = 0.0) -> list[Suggestion]:
+        first, predictions = self.predictions(text)
+        result = [s for s in first if not s.label.startswith("sdg:") and s.confidence >= minimum]
+        for p in predictions:
+            confidence = round(p.probability, 3)
+            # a goal no query line found is suggested only when the model decides for it
+            # (its closeness to the goal's targets alone is too weak a reason below that)
+            floor = minimum if p.engine.lines else max(minimum, 0.5)
+            if confidence >= floor and (p.engine.words or p.target_words):
+                result.append(
+                    Suggestion(
+                        f"sdg:{p.goal}",
+                        confidence,
+                        p.explanation(),
+                        count=len(p.engine.lines),
+                        sources=[*p.engine.lines, f"model:target {p.target}"],
+                    )
+                )
+        return sorted(result, key=lambda s: (-s.confidence, s.label))
+
+
 @lru_cache(maxsize=8)
-def _cached_tagger(stamp: tuple[int, ...], families: frozenset[str] | None) -> Tagger:
-    return build(families)
+def _cached_tagger(
+    stamp: tuple[int, ...], families: frozenset[str] | None, layered: bool
+) -> Tagger | LayeredTagger:
+    engine = build(families)
+    if layered and (families is None or "sdg" in families):
+        return LayeredTagger(engine, sdg_model(), sdg_target_index())
+    return engine
 
 
-def tagger(families: frozenset[str] | None = None) -> Tagger:
-    """The tagger, rebuilt when the taxonomy changes size or the directory's names change."""
+def tagger(families: frozenset[str] | None = None, layered: bool = True) -> Tagger | LayeredTagger:
+    """The tagger, rebuilt when the taxonomy changes size or the directory's names change.
+
+    With ``layered`` (the default) SDG goals are decided by the learned layer over the
+    query engine; ``layered=False`` gives the query engine alone (for comparison).
+    """
     names = hash(tuple(Organization.objects.order_by("pk").values_list("pk", "name", "acronym")))
     stamp = (
         LeverIssue.objects.count(),
@@ -208,7 +305,7 @@ def tagger(families: frozenset[str] | None = None) -> Tagger:
         Country.objects.count(),
         names,
     )
-    return _cached_tagger(stamp, families)
+    return _cached_tagger(stamp, families, layered)
 
 
 def suggest(resource: Resource) -> int:

@@ -108,22 +108,29 @@ def test_the_aurora_queries_are_read_as_queries(db: None) -> None:
 
 
 def test_a_lever_issue_keyword_no_longer_lights_several_goals(db: None) -> None:
-    hits = [s for s in tagger().tag("Productivity.") if s.label.startswith("sdg:")]
+    engine = tagger(layered=False)
+    hits = [s for s in engine.tag("Productivity.") if s.label.startswith("sdg:")]
     # it gave SDG 4, 8, 9 and 17 through the productivity issue; now one broad word of the
     # SDG 8 queries, under one half
     assert [s.label for s in hits] == ["sdg:8"]
     assert hits[0].confidence < 0.5
-    assert "sdg:8" not in {s.label for s in tagger().tag("Productivity.", minimum=0.5)}
+    assert "sdg:8" not in {s.label for s in engine.tag("Productivity.", minimum=0.5)}
+    # the learned layer keeps to that one goal (the word is target 8.2's) and names the target
+    layered = [s for s in tagger().tag("Productivity.", minimum=0.3) if s.label.startswith("sdg:")]
+    assert [s.label for s in layered] == ["sdg:8"]
+    assert "target 8.2 (productivity)" in layered[0].triggers
 
 
 def test_a_one_passage_resource_keeps_its_passage_confidence(
     add_text: Callable[..., Resource],
 ) -> None:
     resource = add_text("coast.md", CLIMATE)
-    whole = resource.suggestions.get(passage=None, label="sdg:14")
-    (passage,) = resource.suggestions.filter(label="sdg:14").exclude(passage=None)
-    assert whole.confidence == passage.confidence < 1  # was 1.00 for every label
-    assert "fisheries" in whole.triggers
+    wholes = {s.label: s for s in resource.suggestions.filter(passage=None)}
+    parts = {s.label: s for s in resource.suggestions.exclude(passage=None)}
+    assert wholes.keys() == parts.keys()
+    assert all(wholes[x].confidence == parts[x].confidence for x in wholes)
+    assert any(s.confidence < 1 for s in wholes.values())  # was 1.00 for every label
+    assert "fisheries" in wholes["sdg:14"].triggers
 
 
 def test_the_resource_page_shows_the_query_words_that_triggered_a_goal(
@@ -177,7 +184,7 @@ def test_eval_tagging_reports_the_balanced_accuracy_on_a_split(
     from asmhub.lib.tagger import split_of
 
     texts = {
-        "Fish stocks are overfished by industrial fleets.": "sdg:14",
+        "Fish stocks are overfished along the coast.": "sdg:14",
         "Schools closed and pupils lost a year of learning.": "sdg:4",
         "The committee met on Tuesday.": "",
     }
@@ -193,7 +200,9 @@ def test_eval_tagging_reports_the_balanced_accuracy_on_a_split(
     call_command("eval-tagging", str(labelled), "--sdg")
     out = capsys.readouterr().out
     assert f"sdg.csv (test part): {test_rows} texts" in out
-    assert "mean accuracy over 2 labels: 1.000 (predicting nothing: 0.500)" in out
+    assert "tagger: mean accuracy over 2 labels 1.000" in out
+    assert "nothing: mean accuracy over 2 labels 0.500" in out
+    assert "queries alone: mean accuracy over 2 labels" in out
     assert "micro precision 1.000, recall 1.000" in out
 
 
