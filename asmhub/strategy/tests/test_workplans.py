@@ -3,7 +3,6 @@ which plan, visibility and the export."""
 
 from __future__ import annotations
 
-
 from typing import Any
 
 import pytest
