@@ -220,3 +220,20 @@ def test_the_year_is_checked(editor: Any, login: Any, client: Any) -> None:
     response = client.post(reverse("strategy:plan-create"), {"title": "Plan", "year": 1066})
     assert "A year between 1990 and 2100." in response.content.decode()
     assert not WorkPlan.objects.exists()
+
+
+def test_the_api_lists_visible_plans_with_their_activities(
+    plan: WorkPlan, client: Any, login: Any, outsider: Any
+) -> None:
+    assert client.get("/api/strategy/plans").json() == []  # a draft
+    assert client.get(f"/api/strategy/plans/{plan.slug}").status_code == 404
+    plan.status = Status.PUBLISHED
+    plan.members_only = True
+    plan.save()
+    assert client.get("/api/strategy/plans").json() == []
+    login(outsider)
+    assert [p["slug"] for p in client.get("/api/strategy/plans").json()] == [plan.slug]
+    body = client.get(f"/api/strategy/plans/{plan.slug}").json()
+    women = next(a for a in body["activities"] if a["title"] == "Support for women in mining")
+    assert women["from_poll_option"] is not None and women["from_priority"] is not None
+    assert women["poll_result"]["figures"][0]["question"] == "Rank them"
