@@ -273,14 +273,14 @@ def _load_plan(names: _Names, data: dict[str, Any]) -> WorkPlan:
         )
         activity.lever_issues.set(proposal.lever_issues)
     for edit in data.get("activities") or []:
-        activity = plan.activities.filter(title=edit["title"]).first()
-        if activity is None:
+        edited = plan.activities.filter(title=edit["title"]).first()
+        if edited is None:
             raise names.fail("drafted activity", edit["title"])
         for key in ("kind", "description", "status"):
             if key in edit:
-                setattr(activity, key, edit[key])
+                setattr(edited, key, edit[key])
         if "lead_organization" in edit:
-            activity.lead_organization = names.org(edit["lead_organization"])
-        activity.full_clean()
-        activity.save()
+            edited.lead_organization = names.org(edit["lead_organization"])
+        edited.full_clean()
+        edited.save()
     return plan

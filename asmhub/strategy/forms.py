@@ -167,7 +167,7 @@ class ReviewForm(forms.Form):
     held_on = forms.DateField(label=_("held on"), widget=DATE)
     decisions = forms.CharField(label=_("decisions"), widget=forms.Textarea, required=False)
     changes = forms.CharField(label=_("changes"), widget=forms.Textarea, required=False)
-    convening = forms.ModelChoiceField(
+    convening: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label=_("review meeting"),
         queryset=None,
         required=False,
@@ -214,10 +214,14 @@ class WorkPlanForm(forms.ModelForm[WorkPlan]):
 
 
 class DraftPlanForm(forms.Form):
-    convening = forms.ModelChoiceField(label=_("convening"), queryset=None)
+    convening: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("convening"), queryset=None
+    )
     year = forms.IntegerField(label=_("year"), min_value=1990, max_value=2100)
     title = forms.CharField(label=_("title"), max_length=200)
-    strategy = forms.ModelChoiceField(label=_("strategy"), queryset=None, required=False)
+    strategy: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("strategy"), queryset=None, required=False
+    )
 
     def __init__(self, *args: Any, convenings: Any, strategies: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -260,7 +260,7 @@ def group_join(request: HttpRequest, pk: int) -> HttpResponse:
     group = _group(request, pk)
     form = forms.JoinForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
         return redirect("strategy:group", pk=group.pk)
     try:
         groups.request_to_join(request.user, group, form.cleaned_data["message"])

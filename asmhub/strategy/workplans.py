@@ -298,7 +298,7 @@ def export_rows(user: Any, plan: WorkPlan) -> list[list[object]]:
         came_from = ""
         if a.from_option_id:
             came_from = _("poll option: %(o)s") % {"o": a.from_option}
-        elif a.from_statement_id:
+        elif a.from_statement is not None:
             came_from = _("priority: %(s)s") % {"s": a.from_statement.topic}
         rows.append(
             [
