@@ -24,6 +24,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from asmhub.core import permissions
 from asmhub.core.actions import Action as CoreAction
@@ -277,18 +278,18 @@ def delete_activity(user: Any, activity: Activity) -> None:
 
 
 EXPORT_COLUMNS = [
-    "plan",
-    "year",
-    "kind",
-    "title",
-    "description",
-    "budget",
-    "currency",
-    "lead",
-    "status",
-    "goals",
-    "from",
-    "poll result",
+    gettext_noop("plan"),
+    gettext_noop("year"),
+    gettext_noop("kind"),
+    gettext_noop("title"),
+    gettext_noop("description"),
+    gettext_noop("budget"),
+    gettext_noop("currency"),
+    gettext_noop("lead"),
+    gettext_noop("status"),
+    gettext_noop("goals"),
+    gettext_noop("from"),
+    gettext_noop("poll result"),
 ]
 
 
