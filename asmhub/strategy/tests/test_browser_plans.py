@@ -131,9 +131,7 @@ def test_the_new_pages_fit_the_screen(browser: Any, width: int, language: str) -
     page.problems = []
     page.on("pageerror", lambda error: page.problems.append(str(error)))
     _sign_in(page, editor)
-    context.add_cookies(
-        [{"name": "django_language", "value": language, "url": browser.base_url}]
-    )
+    context.add_cookies([{"name": "django_language", "value": language, "url": browser.base_url}])
     pages = {
         "plans": "/strategy/plans/",
         "plan": plan.get_absolute_url(),
