@@ -3,7 +3,8 @@ them back.
 
 Both use the same columns (``COLUMNS``): strategy, level (goal or action), title, term,
 objective, owner, starts, due, status, overdue. Headers and the term and status values may
-be in English or in the reader's language, so a file exported in French imports too.
+be in any language of the site, so a file exported in French imports whatever the
+reader's language.
 ``overdue`` is computed and ignored on import.
 
 An import is checked whole before anything is written (``plan_import``): every problem
@@ -21,6 +22,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import translation
@@ -106,17 +108,20 @@ def _choices(choices: list[tuple[str, Any]]) -> dict[str, str]:
     found: dict[str, str] = {}
     for code, label in choices:
         found[code.lower()] = code
-        found[str(label).lower()] = code
-        with translation.override("en"):
-            found[str(label).lower()] = code
+        for language, _name in settings.LANGUAGES:
+            with translation.override(language):
+                found[str(label).lower()] = code
     return found
 
 
 def _header_map() -> dict[str, str]:
+    """Each column's name in every language of the site, normalised, to the column."""
     found = {}
     for column in COLUMNS:
         found[normalise_header(column)] = column
-        found[normalise_header(_(column))] = column
+        for language, _name in settings.LANGUAGES:
+            with translation.override(language):
+                found[normalise_header(_(column))] = column
     return found
 
 

@@ -147,3 +147,16 @@ def test_the_page_shows_the_dry_run_then_imports_on_confirmation(
 def test_a_formula_guard_of_the_export_is_undone(strategy: Strategy, editor: Any) -> None:
     plan = framework_io.plan_import(editor, strategy, "f.csv", _csv(",goal,'=1+1 goal,,,,,,,"))
     assert plan.changes[0].title == "=1+1 goal"
+
+
+def test_a_file_exported_in_french_imports_back(
+    action: Action, editor: Any, login: Any, client: Any
+) -> None:
+    strategy = action.objective.goal.strategy
+    client = login(editor)
+    client.cookies["django_language"] = "fr"
+    data = client.get(reverse("strategy:export", args=["csv"]), {"strategy": strategy.slug})
+    header = data.content.decode("utf-8-sig").splitlines()[0]
+    assert header != HEADER.strip()  # the French column names
+    plan = framework_io.plan_import(editor, strategy, "cadre.csv", data.content)
+    assert [c.verb for c in plan.changes] == ["same", "same"]
