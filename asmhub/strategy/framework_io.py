@@ -228,7 +228,15 @@ def plan_import(user: Any, strategy: Strategy, name: str, data: bytes) -> Import
     terms = _choices(list(Goal.Term.choices))
     statuses = _choices(list(Progress.choices))
     owners = Owners(strategy)
-    goals = {g.title.lower(): g for g in strategy.goals.all()}
+    owned = ("owner_organization", "owner_person", "owner_group")
+    goals = {g.title.lower(): g for g in strategy.goals.select_related(*owned)}
+    objectives = {
+        (o.goal_id, o.title.lower()): o for o in Objective.objects.filter(goal__strategy=strategy)
+    }
+    actions = {
+        (a.objective_id, a.title.lower()): a
+        for a in Action.objects.filter(objective__goal__strategy=strategy).select_related(*owned)
+    }
     changes: list[Change] = []
     seen_goals: set[str] = set()
     seen_actions: set[tuple[str, str, str]] = set()
@@ -306,8 +314,8 @@ def plan_import(user: Any, strategy: Strategy, name: str, data: bytes) -> Import
             problem("title", _("this action is named twice under the same objective"))
         seen_actions.add(key)
         goal = goals.get(current_goal)
-        objective = goal.objectives.filter(title__iexact=objective_title).first() if goal else None
-        existing = objective.actions.filter(title__iexact=title).first() if objective else None
+        objective = objectives.get((goal.pk, objective_title.lower())) if goal else None
+        existing = actions.get((objective.pk, title.lower())) if objective else None
         if objective is None and (current_goal, objective_title.lower()) not in new_objectives:
             new_objectives.add((current_goal, objective_title.lower()))
             changes.append(
