@@ -54,6 +54,7 @@ def build(goals: int) -> dict[str, Any]:
 
     sync_roles()
     kind = StakeholderType.objects.filter(is_donor=False).first()
+    assert kind is not None, "the taxonomy is loaded"
     orgs = [
         Organization.objects.create(
             name=f"Member organization {n}", status=Status.PUBLISHED, stakeholder_type=kind
