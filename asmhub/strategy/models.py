@@ -608,6 +608,16 @@ class Activity(models.Model):
         return f"{self.plan.get_absolute_url()}#activity-{self.pk}"
 
     @property
+    def poll_lines(self) -> list[tuple[str, str]]:
+        """Each question's result for this activity: (question, result in words)."""
+        from asmhub.strategy.workplans import figure_text
+
+        return [
+            (f.get("question", ""), figure_text(f))
+            for f in (self.poll_result or {}).get("figures") or []
+        ]
+
+    @property
     def lead(self) -> str:
         parts = [str(o) for o in (self.lead_person, self.lead_organization, self.lead_group) if o]
         return ", ".join(parts)

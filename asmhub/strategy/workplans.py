@@ -62,38 +62,61 @@ class Proposal:
     result: dict[str, Any] = field(default_factory=dict)
 
 
-def _figures(question_result: Any, option_id: int) -> str | None:
-    """What ``question_result`` says of the option, as a phrase; None without answers."""
+def _figures(question_result: Any, option_id: int) -> dict[str, Any] | None:
+    """What ``question_result`` says of the option, as numbers kept with the activity
+    (``figure_text`` words them in the reader's language); None without answers."""
     from asmhub.convenings.poll_models import Question
 
     answered = question_result.answered
     if not answered:
         return None
+    kind = question_result.question.kind
     for place, found in enumerate(question_result.options, start=1):
         if found.option.pk != option_id:
             continue
-        if question_result.question.kind == Question.Kind.RANKING:
-            return _(
-                "ranked %(place)s of %(count)s (Borda score %(score)s, first choice of %(first)s"
-                " of %(answered)s respondents)"
-            ) % {
-                "place": place,
-                "count": len(question_result.options),
-                "score": f"{found.score:g}",
-                "first": found.first,
-                "answered": answered,
-            }
-        if question_result.question.kind == Question.Kind.RATING:
-            mean = "—" if found.mean is None else f"{found.mean:.1f}"
-            return _("mean rating %(mean)s from %(n)s respondents") % {
-                "mean": mean,
-                "n": found.count,
-            }
-        return _("chosen by %(count)s of %(answered)s respondents") % {
-            "count": found.count,
+        figures: dict[str, Any] = {
+            "question": question_result.question.text,
+            "kind": kind,
             "answered": answered,
+            "count": found.count,
         }
+        if kind == Question.Kind.RANKING:
+            figures.update(
+                place=place,
+                of=len(question_result.options),
+                score=found.score,
+                first=found.first,
+            )
+        elif kind == Question.Kind.RATING:
+            figures["mean"] = found.mean
+        return figures
     return None
+
+
+def figure_text(figures: dict[str, Any]) -> str:
+    """One question's result for an activity, in the reader's language."""
+    kind = figures.get("kind")
+    if kind == "ranking":
+        return _(
+            "ranked %(place)s of %(count)s (Borda score %(score)s, first choice of %(first)s"
+            " of %(answered)s respondents)"
+        ) % {
+            "place": figures["place"],
+            "count": figures["of"],
+            "score": f"{figures['score']:g}",
+            "first": figures["first"],
+            "answered": figures["answered"],
+        }
+    if kind == "rating":
+        mean = "—" if figures.get("mean") is None else f"{figures['mean']:.1f}"
+        return _("mean rating %(mean)s from %(n)s respondents") % {
+            "mean": mean,
+            "n": figures["count"],
+        }
+    return _("chosen by %(count)s of %(answered)s respondents") % {
+        "count": figures["count"],
+        "answered": figures["answered"],
+    }
 
 
 def proposals(convening: Any) -> list[Proposal]:
@@ -147,11 +170,9 @@ def proposals(convening: Any) -> list[Proposal]:
                         },
                     )
                 if not outcome.illustrative:
-                    phrase = _figures(question_result, option.pk)
-                    if phrase:
-                        proposal.result["figures"].append(
-                            {"question": question.text, "result": phrase}
-                        )
+                    figures = _figures(question_result, option.pk)
+                    if figures:
+                        proposal.result["figures"].append(figures)
     for statement in priorities:
         key = statement.topic.strip().lower()
         if key in found:
@@ -324,7 +345,7 @@ def result_text(result: dict[str, Any]) -> str:
     """The poll result of a drafted activity in one line."""
     if not result:
         return ""
-    parts = [f"{f['question']}: {f['result']}" for f in result.get("figures") or []]
+    parts = [f"{f['question']}: {figure_text(f)}" for f in result.get("figures") or []]
     if result.get("summary"):
         parts.append(f"“{result['summary']}”")
     if result.get("illustrative"):

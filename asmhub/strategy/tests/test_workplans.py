@@ -75,9 +75,18 @@ def test_each_option_and_each_other_priority_becomes_one_proposed_activity(
     assert women.result["figures"] == [
         {
             "question": "Rank them",
-            "result": "ranked 1 of 3 (Borda score 8, first choice of 2 of 3 respondents)",
+            "kind": "ranking",
+            "answered": 3,
+            "count": 3,
+            "place": 1,
+            "of": 3,
+            "score": 8.0,
+            "first": 2,
         }
     ]
+    assert workplans.figure_text(women.result["figures"][0]) == (
+        "ranked 1 of 3 (Borda score 8, first choice of 2 of 3 respondents)"
+    )
     assert found["Research"].kind == Activity.Kind.RESEARCH
     gold = found["Artisanal gold"]
     assert gold.option is None and gold.statement is not None and gold.result == {}
@@ -190,6 +199,8 @@ def test_the_plan_page_and_export_show_the_poll_result(plan: WorkPlan, client: A
     text = csv.decode("utf-8-sig")
     assert text.splitlines()[0].startswith("plan,year,kind,title")
     assert "Borda score 8" in text
+    client.cookies["django_language"] = "fr"  # the figures are worded in the reader's language
+    assert "score de Borda 8" in client.get(plan.get_absolute_url()).content.decode()
 
 
 def test_the_convening_page_links_to_its_plans_for_those_who_may_see_them(
