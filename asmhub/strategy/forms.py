@@ -176,7 +176,10 @@ class ReviewForm(forms.Form):
     new_convening = forms.BooleanField(
         label=_("Create a convening for this review meeting"),
         required=False,
-        help_text=_("A draft convening on the review's date, linked to the review."),
+        help_text=_(
+            "A convening on the review's date, linked to the review; created by an editor, "
+            "it is published."
+        ),
     )
 
     def __init__(self, *args: Any, convenings: Any, **kwargs: Any) -> None:
