@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 BENCH_STAMP := $(VENV)/.bench-installed
 
-.PHONY: demo test test-sqlite test-postgres test-browser check lint typecheck format messages screenshots bench bench-library bench-search bench-iati bench-matching bench-monitoring bench-polls bench-reports clean
+.PHONY: demo test test-sqlite test-postgres test-browser check lint typecheck format messages screenshots bench bench-library bench-search bench-iati bench-matching bench-monitoring bench-polls bench-reports bench-strategy-import clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is needed (the platform runs on Python 3.11)"; exit 1; }
@@ -52,7 +52,7 @@ $(BENCH_STAMP): $(STAMP) pyproject.toml
 	$(BIN)/pip install --quiet -e ".[dev,bench]"
 	touch $(BENCH_STAMP)
 
-bench: bench-library bench-iati bench-matching bench-monitoring bench-polls bench-reports
+bench: bench-library bench-iati bench-matching bench-monitoring bench-polls bench-reports bench-strategy-import
 
 bench-library: $(BENCH_STAMP)
 	$(BIN)/python -m bench.library
@@ -74,6 +74,10 @@ bench-monitoring: $(BENCH_STAMP)
 
 bench-polls: $(STAMP)
 	$(BIN)/python -m bench.polls
+
+# The results framework import: the dry run and the write (bench/strategy_import.py).
+bench-strategy-import: $(STAMP)
+	$(BIN)/python -m bench.strategy_import
 
 bench-reports: $(STAMP)
 	$(BIN)/python -m bench.reports

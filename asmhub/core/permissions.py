@@ -200,3 +200,52 @@ def can_edit_action(user: Any, action: Any) -> bool:
     if not (can_contribute(user) and org_id):
         return False
     return org_id in (action.owner_organization_id, action.objective.goal.owner_organization_id)
+
+
+def is_secretariat(user: Any) -> bool:
+    """A secretariat administrator (the role, or a superuser)."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return bool(user.is_superuser or user.groups.filter(name="secretariat-admin").exists())
+
+
+def in_working_group(user: Any, group: Any) -> bool:
+    """Whether ``user`` belongs to the working group: as a person added to it, or as a
+    member of one of its member organizations."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if group.memberships.filter(user_id=user.pk).exists():
+        return True
+    org_id = _org_of(user)
+    return bool(can_contribute(user) and org_id and group.members.filter(pk=org_id).exists())
+
+
+def can_see_group_documents(user: Any, group: Any) -> bool:
+    """A working group's members' space: its members and editors."""
+    return is_editor(user) or in_working_group(user, group)
+
+
+def can_request_to_join(user: Any, group: Any) -> bool:
+    """Any signed-in person not yet in the group may express interest in joining it."""
+    return bool(user.is_authenticated and user.is_active and not in_working_group(user, group))
+
+
+def can_decide_join(user: Any, group: Any) -> bool:
+    """The secretariat accepts or declines requests to join a working group."""
+    return is_secretariat(user)
+
+
+def can_edit_plan(user: Any, plan: Any) -> bool:
+    """A work plan and its activities: editors, and members of the organization that
+    contributed the plan."""
+    return can_change(user, plan)
+
+
+def can_draft_plan(user: Any, convening: Any) -> bool:
+    """Draft a work plan from a convening: editors, and members of its owner organization."""
+    return can_change(user, convening)
+
+
+def can_import_framework(user: Any, strategy: Any) -> bool:
+    """Replacing goals and actions from a spreadsheet: editors (who edit every goal)."""
+    return is_editor(user)

@@ -11,9 +11,15 @@ from ninja import Router
 from asmhub.accounts.auth import PUBLIC
 from asmhub.core import permissions
 from asmhub.core.api_schemas import answers
-from asmhub.strategy import services
-from asmhub.strategy.models import Action, Goal, Indicator, Strategy
-from asmhub.strategy.schemas import StrategyDetailOut, StrategyOut, TrackerEntryOut
+from asmhub.strategy import services, workplans
+from asmhub.strategy.models import Action, Goal, Indicator, Strategy, WorkPlan
+from asmhub.strategy.schemas import (
+    StrategyDetailOut,
+    StrategyOut,
+    StrategyWorkPlanDetailOut,
+    StrategyWorkPlanOut,
+    TrackerEntryOut,
+)
 
 router = Router(tags=["strategy"], auth=PUBLIC)
 
@@ -105,6 +111,60 @@ def get_tracker(request: HttpRequest, mine: bool = False) -> Any:
         }
         for e in services.tracker(request.user, mine=mine)
     ]
+
+
+def _plan(user: Any, p: WorkPlan) -> dict[str, Any]:
+    strategy_seen = p.strategy is not None and permissions.can_view(user, p.strategy)
+    convening_seen = p.convening is not None and permissions.can_view(user, p.convening)
+    return {
+        "slug": p.slug,
+        "title": p.title,
+        "year": p.year,
+        "status": p.status,
+        "strategy": p.strategy.slug if strategy_seen and p.strategy else None,
+        "convening": p.convening.slug if convening_seen and p.convening else None,
+        "url": p.get_absolute_url(),
+    }
+
+
+@router.get("/plans", response=answers(list[StrategyWorkPlanOut]), summary="List work plans")
+def list_plans(request: HttpRequest) -> Any:
+    return [_plan(request.user, p) for p in workplans.visible_plans(request.user)]
+
+
+@router.get(
+    "/plans/{slug}",
+    response=answers(StrategyWorkPlanDetailOut, 404),
+    summary="One work plan: its activities with budget, lead, goals served and origin",
+)
+def get_plan(request: HttpRequest, slug: str) -> Any:
+    plan = workplans.visible_plans(request.user).filter(slug=slug).first()
+    if plan is None:
+        raise Http404
+    user = request.user
+    return {
+        **_plan(user, plan),
+        "summary": plan.summary,
+        "source": plan.source,
+        "activities": [
+            {
+                "id": a.pk,
+                "kind": a.kind,
+                "title": a.title,
+                "description": a.description,
+                "budget_amount": float(a.budget_amount) if a.budget_amount is not None else None,
+                "budget_currency": a.budget_currency,
+                "lead": a.lead,
+                "status": a.status,
+                "goals": [g.pk for g in a.goals.all() if permissions.can_see_item(user, g)],
+                "objectives": [o.pk for o in a.objectives.all()],
+                "from_poll_option": a.from_option_id,
+                "from_priority": a.from_statement_id,
+                "poll_result": a.poll_result,
+            }
+            for a in workplans.visible_activities(user, plan)
+        ],
+    }
 
 
 @router.get(

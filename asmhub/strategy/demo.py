@@ -17,9 +17,10 @@ from django.db import transaction
 
 from asmhub.core.models import Status
 from asmhub.directory.models import Organization, Person
-from asmhub.strategy import services
+from asmhub.strategy import services, workplans
 from asmhub.strategy.models import (
     Action,
+    Activity,
     Goal,
     Indicator,
     IndicatorTarget,
@@ -28,6 +29,7 @@ from asmhub.strategy.models import (
     Review,
     Strategy,
     WorkingGroup,
+    WorkPlan,
 )
 from asmhub.taxonomy.models import LeverIssue, MDGTarget
 
@@ -77,7 +79,12 @@ def load_demo_strategy(directory: Path = DEMO_DIR) -> dict[str, int]:
     for path in sorted(directory.glob("*.yaml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         loaded.append(_load(_Names(path.name), data))
+    plans = [
+        _load_plan(_Names(path.name), yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+        for path in sorted((directory / "plans").glob("*.yaml"))
+    ]
     return {
+        "work plans": len(plans),
         "strategies": len(loaded),
         "goals": Goal.objects.filter(strategy__in=loaded).count(),
         "actions": Action.objects.filter(objective__goal__strategy__in=loaded).count(),
@@ -231,3 +238,49 @@ def _indicator(
             indicator=indicator, on=value["date"], value=value["value"], source=value["source"]
         )
     services.refresh(indicator)
+
+
+def _load_plan(names: _Names, data: dict[str, Any]) -> WorkPlan:
+    """Draft the plan from its convening as an editor would, then apply the file's edits."""
+    from asmhub.convenings.models import Convening
+
+    head = data.get("plan") or {}
+    convening = Convening.objects.filter(slug=head.get("convening", "")).first()
+    if convening is None:
+        raise names.fail("convening", head.get("convening"))
+    WorkPlan.objects.filter(slug=head["slug"]).delete()
+    plan = WorkPlan.objects.create(
+        slug=head["slug"],
+        title=head["title"],
+        year=head["year"],
+        summary=head.get("summary", ""),
+        source=head.get("source", ""),
+        convening=convening,
+        owner_organization=convening.owner_organization,
+        members_only=bool(head.get("members_only")),
+        status=Status.PUBLISHED,
+    )
+    for position, proposal in enumerate(workplans.proposals(convening), start=1):
+        activity = Activity.objects.create(
+            plan=plan,
+            kind=proposal.kind,
+            title=proposal.title,
+            description=proposal.description,
+            from_option=proposal.option,
+            from_statement=proposal.statement,
+            poll_result=proposal.result,
+            position=position,
+        )
+        activity.lever_issues.set(proposal.lever_issues)
+    for edit in data.get("activities") or []:
+        edited = plan.activities.filter(title=edit["title"]).first()
+        if edited is None:
+            raise names.fail("drafted activity", edit["title"])
+        for key in ("kind", "description", "status"):
+            if key in edit:
+                setattr(edited, key, edit[key])
+        if "lead_organization" in edit:
+            edited.lead_organization = names.org(edit["lead_organization"])
+        edited.full_clean()
+        edited.save()
+    return plan

@@ -9,13 +9,16 @@ from django.utils.translation import gettext_lazy as _
 
 from asmhub.strategy.models import (
     Action,
+    Activity,
     Goal,
+    GroupDocument,
     Indicator,
     IndicatorTarget,
     IndicatorValue,
     Objective,
     ProgressUpdate,
     Strategy,
+    WorkPlan,
 )
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -39,7 +42,8 @@ RELATIONS = ["lever_issues", "sdg_targets", "mdg_targets", "countries"]
 def split(form: forms.ModelForm[Any], fields: list[str]) -> tuple[dict[str, Any], dict[str, Any]]:
     """The cleaned values of ``form`` as (plain fields, many-to-many relations)."""
     data = {f: form.cleaned_data[f] for f in fields if f in form.cleaned_data}
-    relations = {f: list(data.pop(f)) for f in [*RELATIONS, "resources", "stories"] if f in data}
+    many = [*RELATIONS, "resources", "stories", "goals", "objectives"]
+    relations = {f: list(data.pop(f)) for f in many if f in data}
     return data, relations
 
 
@@ -163,3 +167,132 @@ class ReviewForm(forms.Form):
     held_on = forms.DateField(label=_("held on"), widget=DATE)
     decisions = forms.CharField(label=_("decisions"), widget=forms.Textarea, required=False)
     changes = forms.CharField(label=_("changes"), widget=forms.Textarea, required=False)
+    convening: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("review meeting"),
+        queryset=None,
+        required=False,
+        help_text=_("The convening at which the review was held, if any."),
+    )
+    new_convening = forms.BooleanField(
+        label=_("Create a convening for this review meeting"),
+        required=False,
+        help_text=_(
+            "A convening on the review's date, linked to the review; created by an editor, "
+            "it is published."
+        ),
+    )
+
+    def __init__(self, *args: Any, convenings: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["convening"].queryset = convenings  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("convening") and data.get("new_convening"):
+            self.add_error("new_convening", _("Choose a convening or create one, not both."))
+        return data
+
+
+class WorkPlanForm(forms.ModelForm[WorkPlan]):
+    class Meta:
+        model = WorkPlan
+        fields: ClassVar[list[str]] = [
+            "title",
+            "year",
+            "summary",
+            "strategy",
+            "members_only",
+            "source",
+        ]
+
+    def __init__(self, *args: Any, strategies: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["strategy"].queryset = strategies  # type: ignore[attr-defined]
+
+    def clean_year(self) -> int:
+        year = int(self.cleaned_data["year"])
+        if not 1990 <= year <= 2100:
+            raise forms.ValidationError(_("A year between 1990 and 2100."))
+        return year
+
+
+class DraftPlanForm(forms.Form):
+    convening: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("convening"), queryset=None
+    )
+    year = forms.IntegerField(label=_("year"), min_value=1990, max_value=2100)
+    title = forms.CharField(label=_("title"), max_length=200)
+    strategy: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("strategy"), queryset=None, required=False
+    )
+
+    def __init__(self, *args: Any, convenings: Any, strategies: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["convening"].queryset = convenings  # type: ignore[attr-defined]
+        self.fields["strategy"].queryset = strategies  # type: ignore[attr-defined]
+
+
+class ActivityForm(forms.ModelForm[Activity]):
+    class Meta:
+        model = Activity
+        fields: ClassVar[list[str]] = [
+            "kind",
+            "title",
+            "description",
+            "budget_amount",
+            "budget_currency",
+            "lead_organization",
+            "lead_person",
+            "lead_group",
+            "status",
+            "goals",
+            "objectives",
+            "lever_issues",
+            "members_only",
+            "position",
+        ]
+
+    def __init__(self, *args: Any, plan: WorkPlan, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        strategy = plan.strategy
+        fields: Any = self.fields
+        if strategy is None:
+            for name in ("goals", "objectives", "lead_group"):
+                fields[name].queryset = fields[name].queryset.none()
+        else:
+            fields["goals"].queryset = strategy.goals.all()
+            fields["objectives"].queryset = Objective.objects.filter(goal__strategy=strategy)
+            fields["lead_group"].queryset = strategy.groups.all()
+
+    def clean_budget_currency(self) -> str:
+        return str(self.cleaned_data.get("budget_currency") or "").strip().upper()
+
+
+class JoinForm(forms.Form):
+    message = forms.CharField(
+        label=_("Why would you like to join?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+
+
+class DocumentForm(forms.ModelForm[GroupDocument]):
+    class Meta:
+        model = GroupDocument
+        fields: ClassVar[list[str]] = ["title", "note", "file", "link"]
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data.get("file")
+        if upload and upload.size > 20 * 1024 * 1024:
+            raise forms.ValidationError(_("The file is larger than 20 MB, the limit."))
+        return upload
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("file") and not data.get("link"):
+            self.add_error("file", _("Attach a file or give a link."))
+        return data
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("Spreadsheet (CSV or XLSX)"))

@@ -369,6 +369,15 @@ class Review(models.Model):
     decisions = models.TextField(_("decisions"), blank=True)
     changes = models.TextField(_("changes"), blank=True)
     snapshot = models.JSONField(default=dict, blank=True)
+    convening = models.ForeignKey(
+        "convenings.Convening",
+        verbose_name=_("review meeting"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="strategy_reviews",
+        help_text=_("The convening at which the review was held."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -383,3 +392,246 @@ class Review(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("strategy:review", args=[self.pk])
+
+
+class GroupMembership(models.Model):
+    """A person (an account) in a working group, besides its member organizations."""
+
+    group = models.ForeignKey(WorkingGroup, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="working_groups"
+    )
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["group", "user"], name="one_membership_per_group")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.group}"
+
+
+class JoinRequest(models.Model):
+    """An expression of interest in joining a group: a message to the secretariat, answered."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting for the secretariat")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+
+    group = models.ForeignKey(WorkingGroup, on_delete=models.CASCADE, related_name="requests")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="join_requests"
+    )
+    message = models.TextField(_("message"), max_length=2000)
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.PENDING
+    )
+    answer = models.TextField(_("answer"), blank=True, max_length=2000)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("request to join")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group", "user"],
+                condition=models.Q(state="pending"),
+                name="one_pending_request_per_group",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.group} ({self.state})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("strategy:group", args=[self.group_id])
+
+
+class GroupDocument(models.Model):
+    """A document in a working group's members' space: seen by its members and editors only."""
+
+    group = models.ForeignKey(WorkingGroup, on_delete=models.CASCADE, related_name="documents")
+    title = models.CharField(_("title"), max_length=300)
+    note = models.TextField(_("note"), blank=True)
+    file = models.FileField(_("file"), upload_to="strategy/groups/%Y/", blank=True)
+    link = models.URLField(_("link"), blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-added_at", "-id"]
+        verbose_name = _("group document")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class WorkPlan(Slugged, Contribution):
+    """A yearly plan of activities, often drafted from a convening's polls and priorities."""
+
+    title = models.CharField(_("title"), max_length=200)
+    year = models.PositiveSmallIntegerField(_("year"))
+    summary = models.TextField(_("summary"), blank=True)
+    strategy = models.ForeignKey(
+        Strategy,
+        verbose_name=_("strategy"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="work_plans",
+    )
+    convening = models.ForeignKey(
+        "convenings.Convening",
+        verbose_name=_("drawn from the convening"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="work_plans",
+    )
+    members_only = models.BooleanField(_("members only"), default=False)
+    source = models.CharField(_("source"), max_length=400, blank=True)
+
+    class Meta:
+        ordering = ["-year", "title"]
+        verbose_name = _("work plan")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def slug_text(self) -> str:
+        return f"{self.title} {self.year}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("strategy:plan", args=[self.slug])
+
+
+class Activity(models.Model):
+    """One activity of a work plan: its kind, budget, lead and the goals it serves.
+
+    An activity drafted from a convening keeps the poll option or priority it came from
+    (``from_option``, ``from_statement``) and the poll result as it stood then
+    (``poll_result``)."""
+
+    class Kind(models.TextChoices):
+        GRANT = "grant", _("Grant")
+        CO_CREATION = "co-creation", _("Co-creation")
+        COLLABORATION = "collaboration", _("Member collaboration")
+        ENGAGEMENT = "engagement", _("Stakeholder engagement")
+        RESEARCH = "research", _("Research")
+        ADVOCACY = "advocacy", _("Advocacy")
+
+    plan = models.ForeignKey(WorkPlan, on_delete=models.CASCADE, related_name="activities")
+    kind = models.CharField(
+        _("kind"), max_length=14, choices=Kind.choices, default=Kind.COLLABORATION
+    )
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    budget_amount = models.DecimalField(
+        _("budget"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    budget_currency = models.CharField(
+        _("currency"), max_length=3, blank=True, help_text=_("ISO 4217 code, e.g. USD")
+    )
+    lead_organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("lead organization"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    lead_person = models.ForeignKey(
+        Person,
+        verbose_name=_("lead person"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    lead_group = models.ForeignKey(
+        WorkingGroup,
+        verbose_name=_("lead working group"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Progress.choices, default=Progress.PROPOSED
+    )
+    goals = models.ManyToManyField(
+        Goal, verbose_name=_("goals served"), blank=True, related_name="activities"
+    )
+    objectives = models.ManyToManyField(
+        Objective, verbose_name=_("objectives served"), blank=True, related_name="activities"
+    )
+    lever_issues = models.ManyToManyField(
+        LeverIssue, verbose_name=_("lever issues"), blank=True, related_name="+"
+    )
+    members_only = models.BooleanField(_("members only"), default=False)
+    from_statement = models.ForeignKey(
+        "convenings.Statement",
+        verbose_name=_("from the priority"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    from_option = models.ForeignKey(
+        "convenings.Option",
+        verbose_name=_("from the poll option"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    poll_result = models.JSONField(default=dict, blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["plan", "position", "id"]
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return f"{self.plan.get_absolute_url()}#activity-{self.pk}"
+
+    @property
+    def poll_lines(self) -> list[tuple[str, str]]:
+        """Each question's result for this activity: (question, result in words)."""
+        from asmhub.strategy.workplans import figure_text
+
+        return [
+            (f.get("question", ""), figure_text(f))
+            for f in (self.poll_result or {}).get("figures") or []
+        ]
+
+    @property
+    def lead(self) -> str:
+        parts = [str(o) for o in (self.lead_person, self.lead_organization, self.lead_group) if o]
+        return ", ".join(parts)
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.budget_amount is not None and not self.budget_currency:
+            raise ValidationError({"budget_currency": _("A budget needs its currency.")})
+        if self.budget_currency and (
+            len(self.budget_currency) != 3 or not self.budget_currency.isalpha()
+        ):
+            raise ValidationError(
+                {"budget_currency": _("A currency is a three-letter ISO 4217 code, e.g. USD.")}
+            )
+        if self.budget_amount is not None and self.budget_amount < 0:
+            raise ValidationError({"budget_amount": _("A budget cannot be negative.")})

@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from asmhub.core import permissions
 from asmhub.core.services import site_url
 from asmhub.strategy import services
 from asmhub.strategy.models import Progress, Review
@@ -34,9 +35,18 @@ def document(user: Any, review: Review) -> dict[str, Any]:
         {"label": str(label), "count": data.get("counts", {}).get(key, 0)}
         for key, label in Progress.choices
     ]
+    meeting = None
+    convening = review.convening
+    if convening is not None and permissions.can_view(user, convening):
+        meeting = {
+            "title": convening.title,
+            "dates": f"{convening.starts_on:%Y-%m-%d}",
+            "url": site_url(convening.get_absolute_url()),
+        }
     return {
         "review": review,
         "strategy": review.strategy,
+        "meeting": meeting,
         "actions": actions,
         "indicators": indicators,
         "counts": counts,
@@ -62,6 +72,12 @@ def docx(user: Any, review: Review) -> bytes:
     doc.core_properties.title = review.title
     doc.add_paragraph(review.title, style="Title")
     doc.add_paragraph(f"{review.strategy.title} · {review.held_on:%d %B %Y}")
+    if context["meeting"]:
+        meeting = context["meeting"]
+        doc.add_paragraph(
+            _("Review meeting: %(title)s (%(dates)s) — %(url)s")
+            % {"title": meeting["title"], "dates": meeting["dates"], "url": meeting["url"]}
+        )
     doc.add_heading(_("Actions at a glance"), level=1)
     for row in context["counts"]:
         doc.add_paragraph(f"{row['label']}: {row['count']}", style="List Bullet")

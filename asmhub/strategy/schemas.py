@@ -72,3 +72,35 @@ class TrackerEntryOut(Schema):
     overdue: bool
     where: str
     url: str
+
+
+class StrategyActivityOut(Schema):
+    id: int
+    kind: str
+    title: str
+    description: str
+    budget_amount: float | None
+    budget_currency: str
+    lead: str
+    status: str
+    goals: list[int]
+    objectives: list[int]
+    from_poll_option: int | None
+    from_priority: int | None
+    poll_result: dict[str, object]
+
+
+class StrategyWorkPlanOut(Schema):
+    slug: str
+    title: str
+    year: int
+    status: str
+    strategy: str | None
+    convening: str | None
+    url: str
+
+
+class StrategyWorkPlanDetailOut(StrategyWorkPlanOut):
+    summary: str
+    source: str
+    activities: list[StrategyActivityOut]

@@ -375,11 +375,35 @@ def snapshot(strategy: Strategy, on: dt.date) -> dict[str, Any]:
 
 
 def hold_review(
-    user: Any, strategy: Strategy, held_on: dt.date, title: str, decisions: str, changes: str
+    user: Any,
+    strategy: Strategy,
+    held_on: dt.date,
+    title: str,
+    decisions: str,
+    changes: str,
+    convening: Any = None,
+    new_convening: bool = False,
 ) -> Review:
+    """Record a review and its snapshot; its meeting is ``convening``, or with
+    ``new_convening`` a convening created for it on ``held_on`` (audited, like any)."""
     if not permissions.is_editor(user):
         raise PermissionDenied(_("Only an editor may record a review."))
     with transaction.atomic():
+        if new_convening:
+            from asmhub.convenings.models import Convening
+            from asmhub.core.actions import SaveContribution
+
+            convening = SaveContribution(
+                user,
+                Convening(),
+                {
+                    "title": (_("Review meeting: %(t)s") % {"t": title})[:300],
+                    "starts_on": held_on,
+                    "ends_on": held_on,
+                    "goal": _("Review of the strategy “%(s)s”.") % {"s": strategy.title},
+                    "owner_organization": strategy.owner_organization,
+                },
+            ).execute()
         for indicator in strategy.indicators.exclude(metric=""):
             refresh(indicator, held_on)
         review = Review.objects.create(
@@ -389,9 +413,18 @@ def hold_review(
             decisions=decisions,
             changes=changes,
             snapshot=snapshot(strategy, held_on),
+            convening=convening,
             created_by=user if user.is_authenticated else None,
         )
-        AuditEntry.record(user, "create", review, {"held_on": {"from": None, "to": str(held_on)}})
+        AuditEntry.record(
+            user,
+            "create",
+            review,
+            {
+                "held_on": {"from": None, "to": str(held_on)},
+                "convening": {"from": None, "to": str(convening) if convening else None},
+            },
+        )
     return review
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from asmhub.strategy import views, views_review
+from asmhub.strategy import views, views_plans, views_review
 
 app_name = "strategy"
 
@@ -10,6 +10,22 @@ urlpatterns = [
     path("tracker/", views.tracker, name="tracker"),
     path("export.<str:fmt>", views.export, name="export"),
     path("commitments/<int:pk>/adopt/", views.adopt, name="adopt"),
+    path("plans/", views_plans.plan_list, name="plans"),
+    path("plans/new/", views_plans.plan_create, name="plan-create"),
+    path("plans/draft/", views_plans.plan_draft, name="plan-draft"),
+    path("plans/<slug:slug>/", views_plans.plan_detail, name="plan"),
+    path("plans/<slug:slug>/edit/", views_plans.plan_edit, name="plan-edit"),
+    path("plans/<slug:slug>/status/", views_plans.plan_status, name="plan-status"),
+    path("plans/<slug:slug>/export.<str:fmt>", views_plans.plan_export, name="plan-export"),
+    path("plans/<slug:slug>/activities/new/", views_plans.activity_create, name="activity-create"),
+    path("activities/<int:pk>/edit/", views_plans.activity_edit, name="activity-edit"),
+    path("activities/<int:pk>/delete/", views_plans.activity_delete, name="activity-delete"),
+    path("groups/requests/", views_plans.join_requests, name="join-requests"),
+    path("groups/requests/<int:pk>/decide/", views_plans.join_decide, name="join-decide"),
+    path("groups/<int:pk>/", views_plans.group_detail, name="group"),
+    path("groups/<int:pk>/join/", views_plans.group_join, name="group-join"),
+    path("groups/<int:pk>/documents/new/", views_plans.document_add, name="document-add"),
+    path("documents/<int:pk>/file/", views_plans.document_file, name="document-file"),
     path("goals/<int:pk>/", views.goal_detail, name="goal"),
     path("goals/<int:pk>/edit/", views.goal_edit, name="goal-edit"),
     path("goals/<int:pk>/objectives/new/", views.objective_create, name="objective-create"),
@@ -48,4 +64,5 @@ urlpatterns = [
     path("<slug:slug>/goals/new/", views.goal_create, name="goal-create"),
     path("<slug:slug>/indicators/new/", views.indicator_create, name="indicator-create"),
     path("<slug:slug>/reviews/new/", views_review.review_create, name="review-create"),
+    path("<slug:slug>/import/", views_plans.framework_import, name="import"),
 ]

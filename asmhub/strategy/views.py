@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from asmhub.core import crud, permissions
 from asmhub.core.actions import SaveContribution
 from asmhub.core.exports import download
-from asmhub.strategy import forms, services
+from asmhub.strategy import forms, framework_io, groups, services, workplans
 from asmhub.strategy.models import (
     Action,
     Goal,
@@ -98,6 +98,7 @@ def strategy_list(request: HttpRequest) -> HttpResponse:
         {
             "strategies": services.strategies(request.user),
             "can_create": permissions.is_editor(request.user),
+            "join_requests": len(groups.pending_requests(request.user)),
         },
     )
 
@@ -153,7 +154,8 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
             "goals": goals,
             "indicators": services.visible_indicators(user, strategy),
             "groups": _groups(user, strategy),
-            "reviews": strategy.reviews.all(),
+            "reviews": strategy.reviews.select_related("convening"),
+            "plans": workplans.visible_plans(user).filter(strategy=strategy),
             "next_reviews": strategy.next_reviews(timezone.localdate()),
             "can_edit": permissions.is_editor(user),
         },
@@ -430,57 +432,12 @@ def adopt(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def export(request: HttpRequest, fmt: str) -> HttpResponse:
-    """The framework of every strategy the user may see (or of ``?strategy=slug``)."""
+    """The framework of every strategy the user may see (or of ``?strategy=slug``), in the
+    columns the import reads back (``framework_io``)."""
     if fmt not in ("csv", "xlsx"):
         raise Http404
-    user = request.user
-    chosen = services.strategies(user)
+    chosen = services.strategies(request.user)
     if request.GET.get("strategy"):
         chosen = chosen.filter(slug=request.GET["strategy"])
-    rows: list[list[object]] = []
-    for strategy in chosen:
-        for goal in services.visible_goals(user, strategy):
-            rows.append(
-                [
-                    strategy.title,
-                    "goal",
-                    goal.title,
-                    goal.get_term_display(),
-                    "",
-                    goal.owner,
-                    goal.starts_on,
-                    goal.due_on,
-                    goal.get_status_display(),
-                    goal.is_overdue(),
-                ]
-            )
-            for objective in goal.objectives.all():
-                for action in objective.actions.all():
-                    if permissions.can_see_item(user, action):
-                        rows.append(
-                            [
-                                strategy.title,
-                                "action",
-                                action.title,
-                                goal.get_term_display(),
-                                objective.title,
-                                action.owner,
-                                action.starts_on,
-                                action.due_on,
-                                action.get_status_display(),
-                                action.is_overdue(),
-                            ]
-                        )
-    columns = [
-        _("strategy"),
-        _("level"),
-        _("title"),
-        _("term"),
-        _("objective"),
-        _("owner"),
-        _("starts"),
-        _("due"),
-        _("status"),
-        _("overdue"),
-    ]
-    return download(columns, rows, "strategy", fmt)
+    rows = framework_io.export_rows(request.user, chosen)
+    return download(framework_io.headers(), rows, "strategy", fmt)

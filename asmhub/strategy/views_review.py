@@ -20,7 +20,14 @@ def review_create(request: HttpRequest, slug: str) -> HttpResponse:
     strategy = _strategy(request, slug)
     if not permissions.is_editor(request.user):
         raise PermissionDenied
-    form = forms.ReviewForm(request.POST or None)
+    from asmhub.convenings.models import Convening
+
+    form = forms.ReviewForm(
+        request.POST or None,
+        convenings=permissions.visible(request.user, Convening.objects.all()).order_by(
+            "-starts_on"
+        ),
+    )
     if request.method == "POST" and form.is_valid():
         review = services.hold_review(request.user, strategy, **form.cleaned_data)
         return redirect(review.get_absolute_url())

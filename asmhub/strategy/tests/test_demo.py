@@ -35,7 +35,14 @@ def demo(db: Any) -> dict[str, int]:
 def test_the_demo_strategy_loads_reloads_and_refuses_unknown_names(
     demo: dict[str, int], tmp_path: Path
 ) -> None:
-    assert demo == {"strategies": 1, "goals": 3, "actions": 12, "indicators": 5, "reviews": 1}
+    assert demo == {
+        "work plans": 1,
+        "strategies": 1,
+        "goals": 3,
+        "actions": 12,
+        "indicators": 5,
+        "reviews": 1,
+    }
     strategy = Strategy.objects.get()
     assert strategy.is_public and "Workshop Report" in strategy.source
     milestone = Goal.objects.get(term="long")
@@ -70,3 +77,32 @@ def test_the_demo_strategy_loads_reloads_and_refuses_unknown_names(
     ):
         load_demo_strategy(tmp_path)
     assert Action.objects.count() == 12 and Strategy.objects.count() == 1
+
+
+def test_the_ppa_2021_work_plan_is_drafted_from_the_meetings_themes_and_poll(
+    demo: dict[str, int],
+) -> None:
+    from asmhub.strategy.models import WorkPlan
+
+    plan = WorkPlan.objects.get(slug="ppa-work-plan-2021")
+    assert plan.is_public and plan.year == 2021
+    assert plan.convening is not None and plan.convening.slug == "2020-ppa-member-meeting"
+    themes = [a for a in plan.activities.all() if a.from_option_id]
+    assert [a.title for a in themes] == [
+        "Business operations support",
+        "Addressing barriers for formalization",
+        "Support for women in mining",
+        "ASM community-level interventions",
+        "Increased sourcing of conflict-free artisanal minerals, with increased local"
+        " retention of value",
+    ]
+    women = themes[2]
+    # the poll's responses are illustrative: the summary's words, and no figures
+    assert women.poll_result["summary"] == "The member poll reflected high interest in this topic"
+    assert all(a.poll_result["figures"] == [] for a in themes)
+    assert all(a.budget_amount is None for a in plan.activities.all())
+    assert themes[0].kind == "grant" and str(themes[0].lead_organization).startswith("RESOLVE")
+    others = [a.title for a in plan.activities.all() if not a.from_option_id]
+    assert "Artisanal gold" in others and "Child labour" in others
+    again = load_demo_strategy()
+    assert again["work plans"] == 1 and WorkPlan.objects.count() == 1
