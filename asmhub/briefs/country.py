@@ -21,6 +21,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, Sum
 from django.urls import reverse
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from asmhub.briefs.drafting import cite_page, money
@@ -371,14 +372,19 @@ def library(country: Country) -> Draft:
     for fact in permissions.visible(viewer, Fact.objects.filter(countries=country)).select_related(
         "resource"
     )[:6]:
-        cites = [draft.cite(fact, fact.statement[:80])]
+        cites = [draft.cite(fact, Truncator(fact.statement).chars(80))]
         if fact.resource_id:
             cites.append(draft.cite(fact.resource))
         draft.item(fact.statement, "", str(fact.year or ""), cites)
     for story in permissions.visible(
         viewer, SuccessStory.objects.filter(countries=country)
     ).order_by("title")[:4]:
-        draft.item(story.title, story.results[:200], _("Success story"), [draft.cite(story)])
+        draft.item(
+            story.title,
+            Truncator(story.results).chars(200),
+            _("Success story"),
+            [draft.cite(story)],
+        )
     for resource in permissions.visible(
         viewer, Resource.objects.filter(countries=country)
     ).order_by("-year", "title")[:6]:

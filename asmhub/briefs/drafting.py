@@ -22,6 +22,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
@@ -90,7 +91,7 @@ def issue(context: Context) -> Draft:
         .order_by(F("value").asc(nulls_last=True), "-year", "id")[: limit("facts")]
     )
     for fact in facts:
-        cites = [draft.cite(fact, fact.statement[:80])]
+        cites = [draft.cite(fact, Truncator(fact.statement).chars(80))]
         if fact.resource_id:
             cites.append(draft.cite(fact.resource))
         meta = " · ".join(
@@ -123,6 +124,12 @@ def goals(context: Context) -> Draft:
         "Development Goals it was linked to in 2005, as the taxonomy records them."
     )
     return draft
+
+
+def _programme_label(programme: Any) -> str:
+    if programme.is_synthetic and "synthetic" not in programme.name.casefold():
+        return f"{programme.name} · {_('synthetic data')}"
+    return str(programme.name)
 
 
 def _components(slug: str) -> list[Any]:
@@ -260,7 +267,7 @@ def stories(context: Context) -> Draft:
         number = draft.cite(story)
         draft.item(
             story.title,
-            (story.results or story.intervention)[:320],
+            Truncator(story.results or story.intervention).chars(320),
             " · ".join(p for p in (story.place, story.get_stage_display()) if p),
             [number],
         )
@@ -296,14 +303,14 @@ def funding(context: Context) -> Draft:
     activities = Activity.objects.filter(lever_issues=context.issue, is_asm=True)
     count = activities.count()
     for activity in activities.order_by("-total_budget", "iati_identifier")[: limit("activities")]:
-        number = draft.cite(activity, activity.title[:80])
+        number = draft.cite(activity, Truncator(activity.title).chars(80))
         budget = (
             money(activity.total_budget, activity.default_currency or "USD")
             if activity.total_budget
             else ""
         )
         draft.item(
-            activity.title[:160],
+            Truncator(activity.title).chars(160),
             activity.reporting_org_name,
             " · ".join(p for p in (_("IATI activity"), budget) if p),
             [number],
@@ -337,7 +344,10 @@ def champions(context: Context) -> Draft:
     for person in people:
         number = draft.cite(person, person.name)
         draft.item(
-            person.name, person.champion_of or person.expertise[:200], _("Champion"), [number]
+            person.name,
+            person.champion_of or Truncator(person.expertise).chars(200),
+            _("Champion"),
+            [number],
         )
     organizations = context.published(
         Organization.objects.filter(lever_issues=context.issue)
@@ -369,7 +379,7 @@ def projects(context: Context) -> Draft:
         funders = ", ".join(o.short_name for o in project.funders.all())
         draft.item(
             project.title,
-            project.description[:240],
+            Truncator(project.description).chars(240),
             _("funded by %(list)s") % {"list": funders} if funders else "",
             [number],
         )
@@ -393,7 +403,7 @@ def ask(context: Context) -> Draft:
     for concept in found:
         number = draft.cite(concept)
         meta = money(concept.budget, concept.currency) if concept.budget else ""
-        draft.item(concept.title, concept.summary[:240], meta, [number])
+        draft.item(concept.title, Truncator(concept.summary).chars(240), meta, [number])
     draft.text = (
         _(
             "The network asks partners to fund the concepts below, which answer this issue where the evidence shows it."

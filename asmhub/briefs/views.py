@@ -302,3 +302,76 @@ def facts_edit(request: HttpRequest, code: str) -> HttpResponse:
             "title": _("Legal framework of %(c)s") % {"c": country.tr("name")},
         },
     )
+
+
+# Donor packs -------------------------------------------------------------------------
+
+
+def _pack_choice(request: HttpRequest) -> tuple[list[Any], list[Any]]:
+    from asmhub.funding.models import Concept, DonorProfile
+
+    if not (permissions.is_member(request.user) or permissions.is_editor(request.user)):
+        raise PermissionDenied(_("Donor packs are for members of the network."))
+    donors = list(
+        permissions.visible(request.user, DonorProfile.objects.all())
+        .select_related("organization")
+        .order_by("organization__name")
+    )
+    concepts = list(permissions.visible(request.user, Concept.objects.all()).order_by("title"))
+    return donors, concepts
+
+
+@login_required
+def packs(request: HttpRequest) -> HttpResponse:
+    donors, concepts = _pack_choice(request)
+    donor = request.GET.get("donor", "")
+    if donor:
+        from urllib.parse import urlencode
+
+        from django.urls import reverse
+
+        query = urlencode([("concept", c) for c in request.GET.getlist("concept")])
+        return redirect(f"{reverse('briefs:pack', args=[donor])}?{query}")
+    return render(request, "briefs/packs.html", {"donors": donors, "concepts": concepts})
+
+
+def _pack_doc(request: HttpRequest, slug: str) -> tuple[dict[str, Any], list[Any]]:
+    from asmhub.briefs.packs import pack
+
+    donors, concepts = _pack_choice(request)
+    profile = next((d for d in donors if d.organization.slug == slug), None)
+    if profile is None:
+        raise Http404
+    wanted = request.GET.getlist("concept")
+    chosen = [c for c in concepts if c.slug in wanted]
+    doc = files.document(
+        _("%(donor)s: a donor pack") % {"donor": profile.organization.name},
+        "; ".join(c.title for c in chosen),
+        pack(request.user, profile, chosen) if chosen else [],
+    )
+    return doc, chosen
+
+
+@login_required
+def pack_page(request: HttpRequest, slug: str) -> HttpResponse:
+    doc, chosen = _pack_doc(request, slug)
+    _donors, concepts = _pack_choice(request)
+    return render(
+        request,
+        "briefs/pack.html",
+        {
+            "doc": doc,
+            "chosen": chosen,
+            "slug": slug,
+            "concepts": concepts,
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+@login_required
+def pack_file(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
+    doc, chosen = _pack_doc(request, slug)
+    if not chosen:
+        raise Http404
+    return _file(doc, f"donor-pack-{slug}", kind)
