@@ -33,6 +33,7 @@ def test_an_editor_publishes_the_gender_brief_and_a_visitor_downloads_its_pdf(
     page.wait_for_load_state()
 
     page.goto("/briefs/")
+    page.get_by_text("Draft a brief for another lever issue").click()
     page.get_by_role(
         "button", name="Draft the brief on Gender equality and women in mining"
     ).click()
