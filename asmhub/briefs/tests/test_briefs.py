@@ -221,3 +221,10 @@ def test_search_and_home_count_only_published_briefs(client: Any, editor: Any, g
     services.PublishBrief(editor, Brief.objects.get()).execute()
     assert search_everything(AnonymousUser(), "Gender", 5)[0].total == 1
     assert services.home_stats(AnonymousUser())[0].count == 1
+
+
+def test_citation_marks_link_to_their_sources_and_the_text_stays_escaped() -> None:
+    from asmhub.briefs.templatetags.briefs_tags import cite_links
+
+    html = cite_links("<b>30 %</b> [2] and [x]", "issue")
+    assert html == ('&lt;b&gt;30 %&lt;/b&gt; <a class="cite" href="#cite-issue-2">[2]</a> and [x]')

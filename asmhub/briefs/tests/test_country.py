@@ -10,6 +10,7 @@ from typing import Any
 
 import pypdfium2
 import pytest
+from django.utils.translation import override
 
 from asmhub.briefs import country as profiles
 from asmhub.briefs.demo import load_demo_briefs
@@ -44,7 +45,8 @@ def test_the_demo_holds_only_the_figure_the_seeds_give(drc: Country) -> None:
 def test_the_drc_profile_cites_and_links_every_figure_and_flags_gaps(
     client: Any, drc: Country
 ) -> None:
-    sections = {s["key"]: s for s in profiles.profile(drc)}
+    with override("en"):
+        sections = {s["key"]: s for s in profiles.profile(drc)}
     figures = sections["figures"]
     row = figures["table"]["rows"][0]
     assert row[:3] == ["Share of artisanal gold smuggled (Gold)", "98–99 %", 2020]
@@ -59,6 +61,7 @@ def test_the_drc_profile_cites_and_links_every_figure_and_flags_gaps(
     page = client.get("/briefs/countries/cd/").content.decode()
     assert "98–99 %" in page
     assert f'href="{source["url"]}"' in page
+    assert f'<td><a class="cite" href="#cite-figures-{source["n"]}">' in page
 
 
 def test_the_drc_profile_as_pdf_and_word(client: Any, drc: Country) -> None:
