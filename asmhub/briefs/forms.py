@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from asmhub.briefs.models import CountryFacts, CountryFigure
+from asmhub.briefs.models import CountryFacts, CountryFigure, PressKit
 
 
 class SectionForm(forms.Form):
@@ -54,3 +54,9 @@ class FactsForm(forms.ModelForm):
             "strategy_source",
             "strategy_source_url",
         ]
+
+
+class PressKitForm(forms.ModelForm):
+    class Meta:
+        model = PressKit
+        fields = ["organization", "about", "media_name", "media_email", "media_phone"]

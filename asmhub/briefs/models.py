@@ -207,3 +207,45 @@ class CountryFigure(models.Model):
             )
         if self.value_max is not None and self.value_max < self.value:
             raise ValidationError({"value_max": _("“Up to” must not be below the value.")})
+
+
+class MessageFact(models.Model):
+    """A fact of the library chosen for the campaign's message, in the editors' order."""
+
+    fact = models.OneToOneField(
+        "library.Fact", on_delete=models.CASCADE, related_name="+", verbose_name=_("fact")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("fact of the message")
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.fact}"
+
+
+class PressKit(models.Model):
+    """What the network tells the media about itself: one row, edited by editors. The media
+    contacts are what the network chose to publish here, never read from people's
+    private contact details."""
+
+    organization = models.ForeignKey(
+        "directory.Organization",
+        verbose_name=_("the network"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    about = models.TextField(_("who the network is"), blank=True)
+    media_name = models.CharField(_("media contact"), max_length=200, blank=True)
+    media_email = models.EmailField(_("media e-mail, published"), blank=True)
+    media_phone = models.CharField(_("media phone, published"), max_length=40, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("press kit")
+
+    def __str__(self) -> str:
+        return str(self.organization or _("press kit"))

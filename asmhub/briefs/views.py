@@ -11,6 +11,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -51,7 +52,7 @@ def _version_doc(version: BriefVersion) -> dict[str, Any]:
         _("Version %(n)d, published %(when)s")
         % {
             "n": version.number,
-            "when": timezone.localtime(version.published_at).strftime("%d %b %Y"),
+            "when": date_format(timezone.localtime(version.published_at), "j F Y"),
         },
         services.version_sections(version),
     )
@@ -197,7 +198,7 @@ def _country(code: str) -> Country:
 def _country_doc(country: Country) -> dict[str, Any]:
     return files.document(
         _("Artisanal and small-scale mining in %(country)s") % {"country": country.tr("name")},
-        _("Country profile as of %(day)s") % {"day": timezone.localdate().strftime("%d %b %Y")},
+        _("Country profile as of %(day)s") % {"day": date_format(timezone.localdate(), "j F Y")},
         profiles.profile(country),
     )
 
@@ -375,3 +376,102 @@ def pack_file(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
     if not chosen:
         raise Http404
     return _file(doc, f"donor-pack-{slug}", kind)
+
+
+# Campaign kit and press kit -------------------------------------------------------------
+
+
+def campaign(request: HttpRequest) -> HttpResponse:
+    from asmhub.briefs import kit
+
+    doc = files.document(_("The campaign kit"), "", kit.campaign(request.user))
+    return render(
+        request,
+        "briefs/campaign.html",
+        {"doc": doc, "editor": permissions.is_editor(request.user)},
+    )
+
+
+def campaign_file(request: HttpRequest, kind: str) -> HttpResponse:
+    from asmhub.briefs import kit
+
+    doc = files.document(_("The campaign kit"), "", kit.campaign(request.user))
+    return _file(doc, "campaign-kit", kind)
+
+
+@login_required
+def message_edit(request: HttpRequest) -> HttpResponse:
+    """Editors choose the message's facts and their order: a position per fact, blank to
+    leave a fact out."""
+    from asmhub.briefs.models import MessageFact
+    from asmhub.library.models import Fact
+
+    if not permissions.is_editor(request.user):
+        raise PermissionDenied(_("Only an editor may choose the message."))
+    facts = list(permissions.visible(request.user, Fact.objects.all()).order_by("id"))
+    current: dict[int, Any] = {m.fact_id: m.position for m in MessageFact.objects.all()}
+    errors = []
+    if request.method == "POST":
+        wanted: dict[int, int] = {}
+        for fact in facts:
+            raw = request.POST.get(f"position-{fact.pk}", "").strip()
+            if not raw:
+                continue
+            if not raw.isdigit() or not 1 <= int(raw) <= 99:
+                errors.append(
+                    _("Fact %(n)d: the position must be a number from 1 to 99, not “%(v)s”.")
+                    % {"n": fact.pk, "v": raw}
+                )
+            else:
+                wanted[fact.pk] = int(raw)
+        if not errors:
+            with transaction.atomic():
+                MessageFact.objects.all().delete()
+                MessageFact.objects.bulk_create(
+                    [MessageFact(fact_id=pk, position=p) for pk, p in wanted.items()]
+                )
+                if facts:  # the entry names the message by its first fact
+                    AuditEntry.record(
+                        request.user,
+                        "update",
+                        facts[0],
+                        {"message": {"to": sorted(wanted, key=lambda pk: wanted[pk])}},
+                    )
+            messages.success(request, _("The message is saved."))
+            return redirect("briefs:campaign")
+        current = {f.pk: request.POST.get(f"position-{f.pk}", "") for f in facts}
+    return render(
+        request,
+        "briefs/message_form.html",
+        {"facts": [(f, current.get(f.pk, "")) for f in facts], "errors": errors},
+    )
+
+
+def press(request: HttpRequest) -> HttpResponse:
+    from asmhub.briefs import kit
+
+    found = kit.press_kit()
+    return render(
+        request,
+        "briefs/press.html",
+        {
+            "press": found,
+            "facts": kit.message_facts(request.user)[:5],
+            "editor": permissions.is_editor(request.user),
+        },
+    )
+
+
+@login_required
+def press_edit(request: HttpRequest) -> HttpResponse:
+    from asmhub.briefs import kit
+    from asmhub.briefs.forms import PressKitForm
+
+    if not permissions.is_editor(request.user):
+        raise PermissionDenied(_("Only an editor may change the press kit."))
+    found = kit.press_kit()
+    form = PressKitForm(request.POST or None, instance=found)
+    if request.method == "POST" and _editor_write(request, found, form, "update"):
+        messages.success(request, _("Saved."))
+        return redirect("briefs:press")
+    return render(request, "briefs/form_plain.html", {"form": form, "title": _("The press kit")})
