@@ -40,6 +40,7 @@ def brief_list(request: HttpRequest) -> HttpResponse:
             "briefs": briefs,
             "without": without,
             "editor": editor,
+            "member": permissions.is_member(request.user),
             "countries": Country.objects.order_by("name"),
             "profiled": profiles.profiled(),
         },
