@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import F
+from django.db.models import Case, F, When
 from django.utils.translation import gettext as _
 
 from asmhub.briefs.models import MessageFact, PressKit
@@ -33,9 +33,9 @@ def message_facts(user: Any) -> list[Any]:
         found = visible.in_bulk(chosen)
         return [found[pk] for pk in chosen if pk in found]
     return list(
-        visible.filter(value__isnull=False).order_by(
-            F("scope").asc(), F("year").desc(nulls_last=True), "id"
-        )[:MESSAGE_SIZE]
+        visible.filter(value__isnull=False)
+        .annotate(local=Case(When(scope="global", then=0), default=1))
+        .order_by("local", F("year").desc(nulls_last=True), "id")[:MESSAGE_SIZE]
     )
 
 
