@@ -52,7 +52,7 @@ class CountryLink:
 
 
 def max_age() -> int:
-    return int(getattr(settings, "ASMHUB_BRIEFS_FIGURE_MAX_AGE", 10))
+    return int(settings.ASMHUB_BRIEFS_FIGURE_MAX_AGE)
 
 
 def figure_value(figure: CountryFigure) -> str:
