@@ -35,7 +35,7 @@ def fit(profile: DonorProfile, concepts: list[Concept]) -> tuple[Draft, Draft, l
         match = found[0]
         matches.append(match)
         cites = [why.cite(concept), why.cite(profile, profile.organization.name)]
-        reasons = "; ".join(
+        reasons = " ".join(
             f"{p.label}: {p.reason}" for p in match.parts if p.value > 0 and p.reason
         )
         why.item(

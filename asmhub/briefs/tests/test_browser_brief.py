@@ -39,7 +39,7 @@ def test_an_editor_publishes_the_gender_brief_and_a_visitor_downloads_its_pdf(
     ).click()
     page.wait_for_load_state()
     assert "Working copy, not published." in page.inner_text("main")
-    page.click("#section-ask a.button")
+    page.click("#section-ask p.small a")
     page.fill("#id_text", "Fund the leadership of women in cooperatives [1].")
     page.click("main form button[type=submit]")
     page.wait_for_load_state()
