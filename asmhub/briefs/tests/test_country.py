@@ -139,3 +139,23 @@ def test_countries_side_by_side(client: Any, drc: Country) -> None:
     assert "98–99 %" in page
     assert "data gap" in page
     assert "No country has the code: ZZ." in page
+
+
+def test_the_demo_loads_twice_without_duplicates(drc: Country) -> None:
+    from asmhub.briefs.models import Brief, BriefVersion
+
+    load_demo_briefs()
+    assert CountryFigure.objects.filter(country=drc).count() == 1
+    assert Brief.objects.count() == 3
+    assert BriefVersion.objects.count() == 3
+
+
+def test_a_demo_figure_citing_a_missing_title_names_it(db: Any, tmp_path: Any) -> None:
+    path = tmp_path / "demo.yaml"
+    path.write_text(
+        "figures:\n  - {country: CD, kind: other, value: 1, year: 2020, source: Nowhere}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ValueError, match="no library resource is titled 'Nowhere'"):
+        load_demo_briefs(path)
+    assert not CountryFigure.objects.exists()
