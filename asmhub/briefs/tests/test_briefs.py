@@ -228,3 +228,15 @@ def test_citation_marks_link_to_their_sources_and_the_text_stays_escaped() -> No
 
     html = cite_links("<b>30 %</b> [2] and [x]", "issue")
     assert html == ('&lt;b&gt;30 %&lt;/b&gt; <a class="cite" href="#cite-issue-2">[2]</a> and [x]')
+
+
+def test_the_api_serves_only_published_versions(client: Any, editor: Any, gender: Any) -> None:
+    brief = drafted(editor, gender)
+    assert client.get("/api/briefs/").json() == []
+    assert client.get(f"/api/briefs/{brief.slug}/versions/1").status_code == 404
+    services.PublishBrief(editor, brief).execute()
+    listed = client.get("/api/briefs/").json()
+    assert [b["latest_version"] for b in listed] == [1]
+    answer = client.get(f"/api/briefs/{brief.slug}/versions/1?language=fr").json()
+    assert answer["sections"][0]["title"] == "L'enjeu et pourquoi il compte"
+    assert all(c["url"].startswith("http") for s in answer["sections"] for c in s["citations"])
