@@ -13,6 +13,7 @@ from ninja.throttling import AnonRateThrottle, AuthRateThrottle
 from asmhub import __version__
 from asmhub.accounts.api import router as accounts_router
 from asmhub.accounts.auth import anonymous
+from asmhub.briefs.api import router as briefs_router
 from asmhub.calendar.api import router as calendar_router
 from asmhub.convenings.api import router as convenings_router
 from asmhub.core.api import router as core_router
@@ -67,3 +68,4 @@ api.add_router("/monitoring", monitoring_router)
 api.add_router("/convenings", convenings_router)
 api.add_router("/reports", reports_router)
 api.add_router("/strategy", strategy_router)
+api.add_router("/briefs", briefs_router)

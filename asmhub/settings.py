@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "asmhub.convenings",
     "asmhub.reports",
     "asmhub.strategy",
+    "asmhub.briefs",
 ]
 
 MIDDLEWARE = [
@@ -350,3 +351,6 @@ ASMHUB_REPORTS_PROGRAMME = env_str("ASMHUB_REPORTS_PROGRAMME")
 ASMHUB_REPORTS_SMS_BACKEND = env_str("ASMHUB_REPORTS_SMS_BACKEND", "console")
 ASMHUB_REPORTS_PER_HOUR = env_int("ASMHUB_REPORTS_PER_HOUR", 30, minimum=1)
 ASMHUB_REPORTS_MAX_PHOTO_BYTES = env_int("ASMHUB_REPORTS_MAX_PHOTO_BYTES", 5_000_000, minimum=1000)
+
+# Briefs: a country figure older than this many years counts as a data gap.
+ASMHUB_BRIEFS_FIGURE_MAX_AGE = env_int("ASMHUB_BRIEFS_FIGURE_MAX_AGE", 10, minimum=1)
