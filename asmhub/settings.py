@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "asmhub.convenings",
     "asmhub.reports",
     "asmhub.strategy",
+    "asmhub.outreach",
 ]
 
 MIDDLEWARE = [

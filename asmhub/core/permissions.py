@@ -200,3 +200,19 @@ def can_edit_action(user: Any, action: Any) -> bool:
     if not (can_contribute(user) and org_id):
         return False
     return org_id in (action.owner_organization_id, action.objective.goal.owner_organization_id)
+
+
+# Outreach: newsletters are the secretariat's; their record of recipients (addresses)
+# is seen by no one else.
+
+
+def can_send_newsletters(user: Any) -> bool:
+    """Compose and send newsletters, and see to whom each went: secretariat administrators."""
+    return bool(
+        user.is_authenticated and user.is_active and user.has_perm("outreach.send_newsletter")
+    )
+
+
+def can_follow(user: Any) -> bool:
+    """Follow records and receive alerts: anyone signed in."""
+    return bool(user.is_authenticated and user.is_active)

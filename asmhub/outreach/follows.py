@@ -1,0 +1,99 @@
+"""Following: which records may be followed, and the follow and unfollow writes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, models, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from asmhub.core import permissions
+from asmhub.core.models import AuditEntry
+from asmhub.outreach.models import Follow
+
+# What may be followed: model label → the name of its kind, in the order of the page.
+FOLLOWABLE = {
+    "taxonomy.leverissue": gettext_lazy("Lever issues"),
+    "taxonomy.country": gettext_lazy("Countries"),
+    "taxonomy.mineral": gettext_lazy("Minerals"),
+    "funding.donorprofile": gettext_lazy("Donors"),
+    "directory.organization": gettext_lazy("Organizations"),
+}
+
+
+def is_followable(obj: Any) -> bool:
+    return isinstance(obj, models.Model) and obj._meta.label_lower in FOLLOWABLE
+
+
+def find(user: Any, obj: models.Model) -> Follow | None:
+    if not user.is_authenticated:
+        return None
+    return Follow.objects.filter(
+        user=user, target_type=ContentType.objects.get_for_model(obj), target_id=str(obj.pk)
+    ).first()
+
+
+def resolve(type_label: str, pk: str, user: Any) -> models.Model:
+    """The followable record named by ``type_label`` (``app.model``) and ``pk``, if the
+    user may see it; ``ValidationError`` naming what is wrong otherwise."""
+    if type_label not in FOLLOWABLE:
+        raise ValidationError(_("“%(kind)s” cannot be followed.") % {"kind": type_label})
+    app_label, model_name = type_label.split(".")
+    model = ContentType.objects.get_by_natural_key(app_label, model_name).model_class()
+    assert model is not None
+    obj = model._default_manager.filter(pk=pk).first()
+    if obj is None or not permissions.can_view(user, obj):
+        raise ValidationError(_("There is no %(kind)s with the key “%(key)s”.") % {
+            "kind": model._meta.verbose_name, "key": pk
+        })
+    return obj
+
+
+def follow(user: Any, obj: models.Model) -> Follow:
+    if not (user.is_authenticated and user.is_active):
+        raise PermissionDenied(_("Sign in to follow."))
+    if not is_followable(obj):
+        raise ValidationError(_("This cannot be followed."))
+    existing = find(user, obj)
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            made = Follow.objects.create(
+                user=user,
+                target_type=ContentType.objects.get_for_model(obj),
+                target_id=str(obj.pk),
+                target_repr=str(obj)[:300],
+            )
+            AuditEntry.record(user, "follow", obj)
+    except IntegrityError:  # a second click that raced the first
+        found = find(user, obj)
+        assert found is not None
+        return found
+    return made
+
+
+def unfollow(user: Any, obj: models.Model) -> bool:
+    existing = find(user, obj)
+    if existing is None:
+        return False
+    with transaction.atomic():
+        existing.delete()
+        AuditEntry.record(user, "unfollow", obj)
+    return True
+
+
+def followed_by(user: Any) -> list[tuple[str, list[Follow]]]:
+    """The user's follows grouped by kind, in the order of ``FOLLOWABLE``; follows of
+    records the user may no longer see are left out."""
+    groups: dict[str, list[Follow]] = {label: [] for label in FOLLOWABLE}
+    for f in Follow.objects.filter(user=user).select_related("target_type"):
+        label = f"{f.target_type.app_label}.{f.target_type.model}"
+        target = f.target
+        if label in groups and target is not None and permissions.can_view(user, target):
+            f.resolved = target  # type: ignore[attr-defined]
+            groups[label].append(f)
+    return [(str(FOLLOWABLE[label]), rows) for label, rows in groups.items() if rows]

@@ -1,0 +1,29 @@
+"""Background work of outreach (Django tasks API): newsletters, deadlines, digests."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from asmhub.outreach import alerts, newsletter
+
+
+@task()
+def send_newsletter(newsletter_id: int) -> dict[str, int]:
+    """Send a newsletter's queued recipient rows; the counts by outcome."""
+    return newsletter.deliver(newsletter_id)
+
+
+@task()
+def send_alerts() -> dict[str, int]:
+    """The daily alert work: calls closing soon, then the digests that are due."""
+    deadlines = alerts.announce_deadlines()
+    items = 0
+    due = alerts.digests_due()
+    for chosen in due:
+        items += alerts.send_digest(chosen)
+    return {"deadline_alerts": deadlines, "digests": len(due), "digest_items": items}
+
+
+def enqueue_alerts() -> str:
+    """What ``asmhub send-alerts`` does, daily from cron."""
+    return str(send_alerts.enqueue().id)
