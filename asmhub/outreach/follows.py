@@ -44,7 +44,10 @@ def resolve(type_label: str, pk: str, user: Any) -> models.Model:
     app_label, model_name = type_label.split(".")
     model = ContentType.objects.get_by_natural_key(app_label, model_name).model_class()
     assert model is not None
-    obj = model._default_manager.filter(pk=pk).first()
+    try:
+        obj = model._default_manager.filter(pk=pk).first()
+    except (ValueError, TypeError):  # a key of the wrong type names nothing
+        obj = None
     if obj is None or not permissions.can_view(user, obj):
         raise ValidationError(_("There is no %(kind)s with the key “%(key)s”.") % {
             "kind": model._meta.verbose_name, "key": pk
