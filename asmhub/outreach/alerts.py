@@ -274,7 +274,9 @@ def send_digest(chosen: AlertSettings, now: dt.datetime | None = None) -> int:
         for row in pending:
             model = row.item_type.model_class()
             item = model._default_manager.filter(pk=row.item_id).first() if model else None
-            source = next((s for s in sources_for(model) if s.kind == row.kind), None) if model else None
+            source = (
+                next((s for s in sources_for(model) if s.kind == row.kind), None) if model else None
+            )
             if item is None or source is None or not source.is_published(item):
                 continue
             if not source.may_see(user, item):

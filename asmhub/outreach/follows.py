@@ -49,9 +49,10 @@ def resolve(type_label: str, pk: str, user: Any) -> models.Model:
     except (ValueError, TypeError):  # a key of the wrong type names nothing
         obj = None
     if obj is None or not permissions.can_view(user, obj):
-        raise ValidationError(_("There is no %(kind)s with the key “%(key)s”.") % {
-            "kind": model._meta.verbose_name, "key": pk
-        })
+        raise ValidationError(
+            _("There is no %(kind)s with the key “%(key)s”.")
+            % {"kind": model._meta.verbose_name, "key": pk}
+        )
     return obj
 
 

@@ -43,9 +43,7 @@ class Follow(models.Model):
         ordering = ["target_type_id", "target_repr"]
         indexes = [models.Index(fields=["target_type", "target_id"])]
         constraints = [
-            models.UniqueConstraint(
-                fields=["user", "target_type", "target_id"], name="follow_once"
-            )
+            models.UniqueConstraint(fields=["user", "target_type", "target_id"], name="follow_once")
         ]
         verbose_name = _("follow")
 

@@ -118,7 +118,9 @@ def _step() -> str:
     return timezone.now().strftime("%Y-%m-%dT%H:%M:%S.%f")
 
 
-def on_status_changed(sender: Any, instance: Any, old: Any, new: Any, actor: Any, **kw: Any) -> None:
+def on_status_changed(
+    sender: Any, instance: Any, old: Any, new: Any, actor: Any, **kw: Any
+) -> None:
     """Submitted: tell the editors. Decided after review: tell the contributor."""
     link = site_url(instance.get_absolute_url())
     if new == Status.SUBMITTED:
@@ -126,7 +128,11 @@ def on_status_changed(sender: Any, instance: Any, old: Any, new: Any, actor: Any
             editor_addresses(),
             _("Awaiting review: %(title)s") % {"title": str(instance)[:120]},
             "outreach/email/submitted.txt",
-            {"title": str(instance), "link": link, "queue": site_url(reverse("outreach:moderation"))},
+            {
+                "title": str(instance),
+                "link": link,
+                "queue": site_url(reverse("outreach:moderation")),
+            },
             reason="moderation-submitted",
             target=instance,
             step=_step(),
@@ -158,7 +164,11 @@ def on_revision_changed(sender: Any, revision: Revision, actor: Any, **kw: Any) 
             editor_addresses(),
             _("Proposed change awaiting review: %(title)s") % {"title": revision.target_repr[:120]},
             "outreach/email/submitted.txt",
-            {"title": revision.target_repr, "link": link, "queue": site_url(reverse("outreach:moderation"))},
+            {
+                "title": revision.target_repr,
+                "link": link,
+                "queue": site_url(reverse("outreach:moderation")),
+            },
             reason="moderation-submitted",
             target=revision,
         )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,7 +24,7 @@ from asmhub.outreach.forms import AlertSettingsForm, NewsletterForm
 from asmhub.outreach.models import AlertSettings, Newsletter, NewsletterRecipient
 
 
-def _wants_newsletter(user: object) -> bool:
+def _wants_newsletter(user: Any) -> bool:
     latest = (
         ConsentRecord.objects.filter(user=user, purpose=ConsentRecord.Purpose.NEWSLETTER)
         .order_by("-recorded_at", "-id")
@@ -34,7 +36,7 @@ def _wants_newsletter(user: object) -> bool:
 @login_required
 def following(request: HttpRequest) -> HttpResponse:
     """What the user follows, and how they want to hear of it."""
-    user = request.user
+    user: Any = request.user
     current = alerts.settings_for(user)
     wants = _wants_newsletter(user)
     if request.method == "POST":
@@ -125,14 +127,15 @@ def newsletter_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def newsletter_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     _secretariat(request)
-    instance = get_object_or_404(Newsletter, pk=pk) if pk else Newsletter(created_by=request.user)
+    user: Any = request.user
+    instance = get_object_or_404(Newsletter, pk=pk) if pk else Newsletter(created_by=user)
     if instance.state != Newsletter.State.DRAFT:
         messages.error(request, _("A newsletter that was sent cannot be changed."))
         return redirect(instance)
     form = NewsletterForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         saved = form.save()
-        AuditEntry.record(request.user, "create" if pk is None else "update", saved)
+        AuditEntry.record(user, "create" if pk is None else "update", saved)
         return redirect(saved)
     return render(request, "outreach/newsletter_form.html", {"form": form, "object": instance})
 

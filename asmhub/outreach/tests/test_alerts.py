@@ -69,7 +69,9 @@ def test_a_draft_or_an_unrelated_resource_sends_nothing(
     health = LeverIssue.objects.get(slug="health")
     with django_capture_on_commit_callbacks(execute=True):
         SaveContribution(
-            owner, Resource(title="A mercury draft"), {"title": "A mercury draft"},
+            owner,
+            Resource(title="A mercury draft"),
+            {"title": "A mercury draft"},
             {"lever_issues": [mercury]},
         ).execute()
         other = make_resource(owner, "Clinics near mines", health)
@@ -86,7 +88,9 @@ def test_a_resource_an_editor_creates_published_is_announced_with_its_tags(
     follows.follow(follower, gold)
     with django_capture_on_commit_callbacks(execute=True):
         SaveContribution(
-            editor, Resource(title="Gold buying centres"), {"title": "Gold buying centres"},
+            editor,
+            Resource(title="Gold buying centres"),
+            {"title": "Gold buying centres"},
             {"minerals": [gold]},
         ).execute()
     [message] = alert_mails(follower.email)
@@ -187,11 +191,15 @@ def test_a_call_closing_soon_is_announced_once_to_followers_of_its_donor(
     follows.follow(follower, profile)
     today = dt.date(2026, 5, 1)
     Opportunity.objects.create(
-        title="Call for ASM proposals", donor=donor, status=Status.PUBLISHED,
+        title="Call for ASM proposals",
+        donor=donor,
+        status=Status.PUBLISHED,
         closes_on=today + dt.timedelta(days=10),
     )
     Opportunity.objects.create(
-        title="Far away call", donor=donor, status=Status.PUBLISHED,
+        title="Far away call",
+        donor=donor,
+        status=Status.PUBLISHED,
         closes_on=today + dt.timedelta(days=40),
     )
     Opportunity.objects.create(
@@ -249,7 +257,10 @@ def test_the_alert_unsubscribe_link_turns_alerts_off(client: Client, follower: U
 
 
 def test_an_alert_names_no_contact_detail(
-    follower: User, owner: User, editor: User, mercury: LeverIssue,
+    follower: User,
+    owner: User,
+    editor: User,
+    mercury: LeverIssue,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     from asmhub.calendar.models import Event
@@ -261,8 +272,13 @@ def test_an_alert_names_no_contact_detail(
     follows.follow(follower, mercury)
     start = dt.datetime(2026, 6, 1, 9, tzinfo=dt.UTC)
     event = Event.objects.create(
-        title="Mercury workshop", kind="meeting", start=start, end=start + dt.timedelta(hours=2),
-        contact=person, status=Status.DRAFT, owner_organization=owner.organization,
+        title="Mercury workshop",
+        kind="meeting",
+        start=start,
+        end=start + dt.timedelta(hours=2),
+        contact=person,
+        status=Status.DRAFT,
+        owner_organization=owner.organization,
     )
     event.lever_issues.add(mercury)
     with django_capture_on_commit_callbacks(execute=True):

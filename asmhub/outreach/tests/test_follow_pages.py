@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from django.test import Client
 
@@ -51,7 +49,9 @@ def test_follow_and_unfollow_by_htmx_and_the_following_page(
     assert Follow.objects.filter(user=follower).count() == 1
     page = client.get("/outreach/following/").content.decode()
     assert "Mercury and chemical exposure" in page
-    response = client.post("/outreach/follow/", {**data, "do": "unfollow", "next": "/outreach/following/"})
+    response = client.post(
+        "/outreach/follow/", {**data, "do": "unfollow", "next": "/outreach/following/"}
+    )
     assert response.status_code == 302 and response["Location"] == "/outreach/following/"
     assert not Follow.objects.filter(user=follower).exists()
 
@@ -110,8 +110,9 @@ def test_the_account_page_links_the_outreach_pages_by_role(
     assert "/outreach/newsletters/" in client.get("/accounts/profile/").content.decode()
 
 
-def test_pages_show_no_contact_details(client: Client, follower: User, editor: User,
-                                       admin_user: User) -> None:
+def test_pages_show_no_contact_details(
+    client: Client, follower: User, editor: User, admin_user: User
+) -> None:
     from asmhub.conftest import make_person
     from asmhub.directory.models import Affiliation, ContactDetails
 

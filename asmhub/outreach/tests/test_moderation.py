@@ -57,7 +57,10 @@ def test_a_refused_action_sends_nothing(
 
 
 def test_a_profile_proposal_reaches_the_editors_and_its_decision_the_proposer(
-    org: Organization, owner: User, editor: User, staff_addresses: None,
+    org: Organization,
+    owner: User,
+    editor: User,
+    staff_addresses: None,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
@@ -66,11 +69,16 @@ def test_a_profile_proposal_reaches_the_editors_and_its_decision_the_proposer(
     assert action.pending is not None
     [to_editor] = mail.outbox
     assert to_editor.to == ["editor@example.org"]
-    assert any(g.rows[0]["url"] == action.pending.get_absolute_url()
-               for g in moderation.queue(editor) if g.rows)
+    assert any(
+        g.rows[0]["url"] == action.pending.get_absolute_url()
+        for g in moderation.queue(editor)
+        if g.rows
+    )
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        ReviewRevision(editor, action.pending, approve=False, note="Please cite a source.").execute()
+        ReviewRevision(
+            editor, action.pending, approve=False, note="Please cite a source."
+        ).execute()
     [to_owner] = mail.outbox
     assert to_owner.to == ["owner@example.org"] and "Please cite a source." in to_owner.body
     assert Revision.objects.get().state == Revision.State.REJECTED
@@ -85,8 +93,14 @@ def test_the_queue_lists_everything_awaiting_review_for_editors_only(
     import datetime as dt
 
     start = dt.datetime(2026, 6, 1, 9, tzinfo=dt.UTC)
-    Event.objects.create(title="Awaiting event", kind="meeting", start=start, end=start,
-                         status=Status.SUBMITTED, owner_organization=owner.organization)
+    Event.objects.create(
+        title="Awaiting event",
+        kind="meeting",
+        start=start,
+        end=start,
+        status=Status.SUBMITTED,
+        owner_organization=owner.organization,
+    )
     make_resource(owner, "A mere draft")
     client.force_login(editor)
     page = client.get("/outreach/moderation/").content.decode()
@@ -105,14 +119,14 @@ def test_community_reports_are_counted_for_those_who_may_triage_them(
 ) -> None:
     from asmhub.monitoring.models import Programme, ProgrammeGrant
     from asmhub.reports.models import Report
-
     from asmhub.taxonomy.models import Country
 
     programme = Programme.objects.create(
         name="Kivu watch", slug="kivu-watch", country=Country.objects.get(code="CD")
     )
-    Report.objects.create(reference="R-1", programme=programme, channel="web",
-                          text="Soldiers at the pit took a tax")
+    Report.objects.create(
+        reference="R-1", programme=programme, channel="web", text="Soldiers at the pit took a tax"
+    )
     assert not any("Kivu" in str(r["title"]) for g in moderation.queue(editor) for r in g.rows)
     ProgrammeGrant.objects.create(programme=programme, user=outsider)
     client.force_login(outsider)

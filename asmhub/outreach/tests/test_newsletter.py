@@ -72,9 +72,12 @@ def people(db: Any) -> dict[str, Any]:
     return {**found, "resource": resource, "draft": draft}
 
 
-def donors_issue(people: dict[str, Any], admin_user: User, subject: str = "Donor update") -> Newsletter:
-    issue = Newsletter.objects.create(subject=subject, intro="News for donors.", donors_only=True,
-                                      created_by=admin_user)
+def donors_issue(
+    people: dict[str, Any], admin_user: User, subject: str = "Donor update"
+) -> Newsletter:
+    issue = Newsletter.objects.create(
+        subject=subject, intro="News for donors.", donors_only=True, created_by=admin_user
+    )
     issue.resources.add(people["resource"], people["draft"])
     return issue
 
@@ -85,13 +88,16 @@ def test_a_newsletter_to_donors_reaches_only_consenting_donor_contacts(
     issue = donors_issue(people, admin_user)
     reached, left = newsletter.segment(issue)
     assert sorted(r.address for r in reached) == ["anne@donor.example", "walser@donor.example"]
+    assert left == 0  # the withdrawn and the silent are not counted as unsubscribed
     with django_capture_on_commit_callbacks(execute=True):
         assert newsletter.start_sending(admin_user, issue) == 2
     assert sorted(m.to[0] for m in mail.outbox) == ["anne@donor.example", "walser@donor.example"]
     for message in mail.outbox:
         assert "Handbook on ASM finance" in message.body
         assert "Unpublished notes" not in message.body  # a draft never goes out
-        others = {"anne@donor.example", "walser@donor.example", "hayes@ngo.example"} - set(message.to)
+        others = {"anne@donor.example", "walser@donor.example", "hayes@ngo.example"} - set(
+            message.to
+        )
         assert not any(a in message.body for a in others)
         link = message.extra_headers["List-Unsubscribe"].strip("<>")
         assert "/outreach/unsubscribe/" in link and link in message.body
@@ -127,7 +133,9 @@ def test_a_working_group_segment(people: dict[str, Any], admin_user: User) -> No
 
 
 def test_an_unsubscribe_is_honoured_for_every_later_send(
-    client: Client, people: dict[str, Any], admin_user: User,
+    client: Client,
+    people: dict[str, Any],
+    admin_user: User,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     first = donors_issue(people, admin_user, "First")
@@ -135,7 +143,7 @@ def test_an_unsubscribe_is_honoured_for_every_later_send(
         newsletter.start_sending(admin_user, first)
     to_walser = next(m for m in mail.outbox if m.to == ["walser@donor.example"])
     link = to_walser.extra_headers["List-Unsubscribe"].strip("<>")
-    path = link[link.index("/outreach/"):]
+    path = link[link.index("/outreach/") :]
     page = client.get(path)
     assert page.status_code == 200 and b"walser" not in page.content
     assert client.post(path).status_code == 200  # the one-click POST, without a session
@@ -164,7 +172,9 @@ def test_an_address_that_unsubscribes_between_queueing_and_sending_is_skipped(
     assert [m.to for m in mail.outbox] == [["walser@donor.example"]]
 
 
-def test_a_tampered_token_is_refused_and_changes_nothing(client: Client, people: dict[str, Any]) -> None:
+def test_a_tampered_token_is_refused_and_changes_nothing(
+    client: Client, people: dict[str, Any]
+) -> None:
     token = tokens.make("walser@donor.example")
     tampered = token[:-3] + ("AAA" if not token.endswith("AAA") else "BBB")
     for bad in (tampered, "nonsense", tokens.make("x@example.org").replace(":", ";")):
@@ -177,7 +187,11 @@ def test_a_tampered_token_is_refused_and_changes_nothing(client: Client, people:
 
 
 def test_only_the_secretariat_composes_sends_and_sees_recipients(
-    client: Client, people: dict[str, Any], admin_user: User, editor: User, owner: User,
+    client: Client,
+    people: dict[str, Any],
+    admin_user: User,
+    editor: User,
+    owner: User,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     issue = donors_issue(people, admin_user)
@@ -209,7 +223,9 @@ def test_only_the_secretariat_composes_sends_and_sees_recipients(
 
 
 def test_without_the_contact_grant_the_record_names_but_shows_no_address(
-    client: Client, people: dict[str, Any], admin_user: User,
+    client: Client,
+    people: dict[str, Any],
+    admin_user: User,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     issue = donors_issue(people, admin_user)
@@ -231,7 +247,9 @@ def test_without_the_contact_grant_the_record_names_but_shows_no_address(
 
 
 def test_compose_preview_count_and_send_through_the_pages(
-    client: Client, people: dict[str, Any], admin_user: User,
+    client: Client,
+    people: dict[str, Any],
+    admin_user: User,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     client.force_login(admin_user)
@@ -241,8 +259,12 @@ def test_compose_preview_count_and_send_through_the_pages(
     assert b"reaches 2 recipients" in count.content
     response = client.post(
         "/outreach/newsletters/new/",
-        {"subject": "March news", "intro": "Hello donors.", "resources": [people["resource"].pk],
-         "donors_only": "on"},
+        {
+            "subject": "March news",
+            "intro": "Hello donors.",
+            "resources": [people["resource"].pk],
+            "donors_only": "on",
+        },
     )
     issue = Newsletter.objects.get(subject="March news")
     assert response.status_code == 302 and response["Location"] == issue.get_absolute_url()
