@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from asmhub.core import permissions
-from asmhub.core.models import AuditEntry
+from asmhub.core.models import AuditEntry, Translatable
 from asmhub.outreach.models import Follow
 
 # What may be followed: model label → the name of its kind, in the order of the page.
@@ -22,6 +22,13 @@ FOLLOWABLE = {
     "funding.donorprofile": gettext_lazy("Donors"),
     "directory.organization": gettext_lazy("Organizations"),
 }
+
+
+def label(obj: Any) -> str:
+    """The record's name in the reader's language (taxonomy terms are translated)."""
+    if isinstance(obj, Translatable) and hasattr(obj, "name"):
+        return obj.tr("name")
+    return str(obj)
 
 
 def is_followable(obj: Any) -> bool:
@@ -95,9 +102,10 @@ def followed_by(user: Any) -> list[tuple[str, list[Follow]]]:
     records the user may no longer see are left out."""
     groups: dict[str, list[Follow]] = {label: [] for label in FOLLOWABLE}
     for f in Follow.objects.filter(user=user).select_related("target_type"):
-        label = f"{f.target_type.app_label}.{f.target_type.model}"
+        kind = f"{f.target_type.app_label}.{f.target_type.model}"
         target = f.target
-        if label in groups and target is not None and permissions.can_view(user, target):
+        if kind in groups and target is not None and permissions.can_view(user, target):
             f.resolved = target  # type: ignore[attr-defined]
-            groups[label].append(f)
-    return [(str(FOLLOWABLE[label]), rows) for label, rows in groups.items() if rows]
+            f.label = label(target)  # type: ignore[attr-defined]
+            groups[kind].append(f)
+    return [(str(FOLLOWABLE[kind]), rows) for kind, rows in groups.items() if rows]

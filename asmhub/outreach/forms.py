@@ -7,6 +7,9 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext_lazy as _
 
 from asmhub.core import permissions
+from asmhub.core.models import Status
+from asmhub.directory.models import Person
+from asmhub.outreach.follows import label
 from asmhub.outreach.models import AlertSettings, Kind, Newsletter
 
 
@@ -34,6 +37,7 @@ class NewsletterForm(forms.ModelForm):
         model = Newsletter
         fields = [
             "subject",
+            "language",
             "intro",
             "resources",
             "stories",
@@ -60,3 +64,30 @@ class NewsletterForm(forms.ModelForm):
             field: Any = self.fields[name]
             field.queryset = permissions.visible(anyone, field.queryset)
             field.required = False
+        for name in ("stakeholder_types", "countries"):  # in the reader's language
+            taxonomy_field: Any = self.fields[name]
+            taxonomy_field.label_from_instance = label
+
+
+class NewsletterConsentForm(forms.Form):
+    """The secretariat records a directory person's newsletter consent on their behalf
+    (an answer by letter, by phone, at a meeting)."""
+
+    person = forms.ModelChoiceField(
+        label=_("Person"),
+        queryset=Person.objects.exclude(status=Status.ARCHIVED)
+        .filter(contact__isnull=False)
+        .exclude(contact__email="")
+        .order_by("name"),
+    )
+    granted = forms.TypedChoiceField(
+        label=_("Their answer"),
+        choices=[("yes", _("Agrees to receive the newsletter")), ("no", _("Withdraws"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+    how = forms.CharField(
+        label=_("How they told us"),
+        max_length=200,
+        help_text=_("For instance: by e-mail of 3 March, at the annual meeting."),
+    )

@@ -119,6 +119,13 @@ class Newsletter(models.Model):
         SENT = "sent", _("Sent")
 
     subject = models.CharField(_("subject"), max_length=200)
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="en",
+        help_text=_("The language of the headings and links around your text."),
+    )
     intro = models.TextField(_("introduction"), blank=True)
     resources = models.ManyToManyField(
         "library.Resource", verbose_name=_("resources"), blank=True, related_name="+"

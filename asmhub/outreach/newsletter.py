@@ -22,7 +22,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from asmhub.accounts.models import User
@@ -151,17 +151,20 @@ def unsubscribe_url(address: str) -> str:
     return site_url(reverse("outreach:unsubscribe", args=[tokens.make(address)]))
 
 
-def render(newsletter: Newsletter, address: str) -> str:
-    """The text of the newsletter as ``address`` receives it (its own unsubscribe link)."""
-    return render_to_string(
-        "outreach/email/newsletter.txt",
-        {
-            "newsletter": newsletter,
-            **items(newsletter),
-            "unsubscribe_url": unsubscribe_url(address),
-            "site_url": site_url(""),
-        },
-    )
+def render(newsletter: Newsletter, address: str | None) -> str:
+    """The text of the newsletter as ``address`` receives it (its own unsubscribe link),
+    in the newsletter's language; with no address, the preview, with a placeholder."""
+    with translation.override(newsletter.language):
+        link = unsubscribe_url(address) if address else _("[the recipient's own unsubscribe link]")
+        return render_to_string(
+            "outreach/email/newsletter.txt",
+            {
+                "newsletter": newsletter,
+                **items(newsletter),
+                "unsubscribe_url": link,
+                "site_url": site_url(""),
+            },
+        )
 
 
 def check_may_send(user: Any) -> None:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("moderation/", views.moderation_queue, name="moderation"),
     path("newsletters/", views.newsletter_list, name="newsletters"),
     path("newsletters/new/", views.newsletter_edit, name="newsletter-new"),
+    path("newsletters/consent/", views.newsletter_consent, name="newsletter-consent"),
     path("newsletters/count/", views.newsletter_count, name="newsletter-count"),
     path("newsletters/<int:pk>/", views.newsletter_detail, name="newsletter"),
     path("newsletters/<int:pk>/edit/", views.newsletter_edit, name="newsletter-edit"),

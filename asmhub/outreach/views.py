@@ -20,7 +20,7 @@ from asmhub.directory.models import ConsentRecord
 from asmhub.directory.services import record_consent
 from asmhub.monitoring.access import access_for
 from asmhub.outreach import alerts, follows, moderation, newsletter, tokens
-from asmhub.outreach.forms import AlertSettingsForm, NewsletterForm
+from asmhub.outreach.forms import AlertSettingsForm, NewsletterConsentForm, NewsletterForm
 from asmhub.outreach.models import AlertSettings, Newsletter, NewsletterRecipient
 
 
@@ -179,12 +179,32 @@ def newsletter_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "newsletter": item,
             "reached": len(reached),
             "left": left,
-            "preview": newsletter.render(item, "recipient@example.org"),
+            "preview": newsletter.render(item, None),
             "outcomes": [
                 (NewsletterRecipient.Outcome(o).label, n) for o, n in outcomes.items() if n
             ],
         },
     )
+
+
+@login_required
+def newsletter_consent(request: HttpRequest) -> HttpResponse:
+    """Record a directory person's newsletter consent on their behalf."""
+    _secretariat(request)
+    form = NewsletterConsentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        person = form.cleaned_data["person"]
+        record_consent(
+            purpose=ConsentRecord.Purpose.NEWSLETTER,
+            granted=form.cleaned_data["granted"],
+            method=ConsentRecord.Method.ON_BEHALF,
+            recorded_by=request.user,
+            person=person,
+            scope=form.cleaned_data["how"],
+        )
+        messages.success(request, _("Recorded for %(name)s.") % {"name": person.name})
+        return redirect("outreach:newsletter-consent")
+    return render(request, "outreach/newsletter_consent.html", {"form": form})
 
 
 @login_required

@@ -203,6 +203,7 @@ def test_only_the_secretariat_composes_sends_and_sees_recipients(
         f"/outreach/newsletters/{issue.pk}/",
         f"/outreach/newsletters/{issue.pk}/recipients/",
         "/outreach/newsletters/count/?donors_only=on",
+        "/outreach/newsletters/consent/",
     ]
     for url in pages:
         assert client.get(url).status_code == 302  # anonymous: to the sign-in page
@@ -261,6 +262,7 @@ def test_compose_preview_count_and_send_through_the_pages(
         "/outreach/newsletters/new/",
         {
             "subject": "March news",
+            "language": "en",
             "intro": "Hello donors.",
             "resources": [people["resource"].pk],
             "donors_only": "on",
@@ -307,3 +309,26 @@ def test_members_opt_in_to_the_newsletter_from_their_follow_page(
     assert [r.address for r in newsletter.segment(issue)[0]] == ["owner@example.org"]
     client.post("/outreach/following/", {"kinds": ["resource"], "frequency": "weekly"})
     assert newsletter.segment(issue)[0] == []
+
+
+def test_the_secretariat_records_a_persons_consent_on_their_behalf(
+    client: Client, people: dict[str, Any], admin_user: User, editor: User
+) -> None:
+    silent = people["no_consent"]
+    issue = Newsletter.objects.create(subject="To DFID", intro="Hi")
+    issue.stakeholder_types.add(silent.affiliations.get().organization.stakeholder_type)
+    assert [r.address for r in newsletter.segment(issue)[0]] == ["anne@donor.example"]
+    data = {"person": silent.pk, "granted": "yes", "how": "By letter of 3 March"}
+    client.force_login(editor)
+    assert client.post("/outreach/newsletters/consent/", data).status_code == 403
+    client.force_login(admin_user)
+    form = client.get("/outreach/newsletters/consent/").content.decode()
+    assert "Silent Donor" in form and "silent@donor.example" not in form
+    assert client.post("/outreach/newsletters/consent/", data).status_code == 302
+    record = ConsentRecord.objects.filter(person=silent).get()
+    assert record.granted and record.method == "on-behalf" and record.recorded_by == admin_user
+    assert record.scope == "By letter of 3 March"
+    reached = sorted(r.address for r in newsletter.segment(issue)[0])
+    assert reached == ["anne@donor.example", "silent@donor.example"]
+    refused = client.post("/outreach/newsletters/consent/", {**data, "how": ""})
+    assert refused.status_code == 200 and ConsentRecord.objects.filter(person=silent).count() == 1
