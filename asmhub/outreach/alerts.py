@@ -89,7 +89,7 @@ def register_alert_source(source: AlertSource) -> None:
     if source.signal is not None:
 
         def receiver(sender: Any, instance: Any, **kwargs: Any) -> None:
-            announce(source, instance)
+            _enqueue(instance, source.kind)
 
         source.signal.connect(receiver, weak=False, dispatch_uid=f"alert:{model}:{source.kind}")
 
@@ -117,7 +117,27 @@ def on_status_changed(sender: Any, instance: Any, old: Any, new: Any, **kwargs: 
         return
     for source in sources_for(type(instance)):
         if source.signal is None and source.on_publish:
-            announce(source, instance)
+            _enqueue(instance, source.kind)
+
+
+def _enqueue(instance: Any, kind: str) -> None:
+    """Announce through the task worker, so that a publication with many followers does
+    not hold up the editor's request."""
+    from asmhub.outreach.tasks import announce_item
+
+    announce_item.enqueue(instance._meta.label_lower, str(instance.pk), kind)
+
+
+def announce_by_key(model_label: str, pk: str, kind: str) -> int:
+    """``announce`` for the item of ``model_label`` with key ``pk`` (what the task runs);
+    0 when the item is gone."""
+    model = apps.get_model(model_label)
+    item = model._default_manager.filter(pk=pk).first()
+    told = 0
+    for source in sources_for(model):
+        if item is not None and source.kind == kind:
+            told += announce(source, item)
+    return told
 
 
 def topic_key(obj: models.Model) -> tuple[int, str]:

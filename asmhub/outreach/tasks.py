@@ -14,6 +14,12 @@ def send_newsletter(newsletter_id: int) -> dict[str, int]:
 
 
 @task()
+def announce_item(model_label: str, pk: str, kind: str) -> int:
+    """Tell the followers of a record just published; how many were told or queued."""
+    return alerts.announce_by_key(model_label, pk, kind)
+
+
+@task()
 def send_alerts() -> dict[str, int]:
     """The daily alert work: calls closing soon, then the digests that are due."""
     deadlines = alerts.announce_deadlines()
