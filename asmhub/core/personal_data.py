@@ -55,7 +55,13 @@ from asmhub.core.models import AuditEntry, Notification, Status
 from asmhub.directory.models import Affiliation, ConsentRecord, ContactDetails, Person
 from asmhub.funding.engagement_models import SavedConcept
 from asmhub.monitoring.models import ProgrammeGrant
-from asmhub.outreach.models import AlertSettings, Follow, NewsletterRecipient, PendingAlert
+from asmhub.outreach.models import (
+    AlertSettings,
+    EmailFollow,
+    Follow,
+    NewsletterRecipient,
+    PendingAlert,
+)
 
 FORMAT = "asmhub-personal-data/1"
 ERASED = "[erased]"
@@ -261,6 +267,18 @@ def _person(person: Person) -> dict[str, Any]:
         ],
         "strategy_ownership": _strategy_ownership(person),
         "newsletters_received": _newsletters(NewsletterRecipient.objects.filter(person=person)),
+        "follows_by_email": [
+            {"what": f.target_repr, "confirmed_at": _when(f.confirmed_at)}
+            for f in EmailFollow.objects.filter(
+                address__in=[
+                    e.lower()
+                    for e in ContactDetails.objects.filter(person=person).values_list(
+                        "email", flat=True
+                    )
+                    if e
+                ]
+            )
+        ],
     }
 
 
@@ -753,7 +771,15 @@ class ErasePersonalData(Action[Any]):
         return len(self.subject.participants)
 
     def _erase_person(self, person: Person) -> dict[str, int]:
+        addresses = list(
+            ContactDetails.objects.filter(person=person)
+            .exclude(email="")
+            .values_list("email", flat=True)
+        )
         counts = {
+            "follows_by_email": EmailFollow.objects.filter(
+                address__in=[a.lower() for a in addresses]
+            ).delete()[0],
             "contact_details": ContactDetails.objects.filter(person=person).delete()[0],
             "affiliations": Affiliation.objects.filter(person=person).delete()[0],
             "event_contacts": Event.objects.filter(contact=person).update(contact=None),
@@ -786,7 +812,10 @@ class ErasePersonalData(Action[Any]):
             "calendar_subscriptions": SavedFilter.objects.filter(user=user).delete()[0],
             "saved_concepts": SavedConcept.objects.filter(user=user).delete()[0],
             "monitoring_grants": ProgrammeGrant.objects.filter(user=user).delete()[0],
-            "follows": Follow.objects.filter(user=user).delete()[0],
+            "follows": Follow.objects.filter(user=user).delete()[0]
+            + EmailFollow.objects.filter(address=user.email.lower())
+            .exclude(address="")
+            .delete()[0],
             "alert_settings": AlertSettings.objects.filter(user=user).delete()[0]
             + PendingAlert.objects.filter(user=user).delete()[0],
             "newsletter_recipients": NewsletterRecipient.objects.filter(user=user).delete()[0],

@@ -31,6 +31,7 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
 from django.dispatch import Signal
@@ -44,7 +45,7 @@ from asmhub.core.models import Status
 from asmhub.core.notify import notify
 from asmhub.core.services import site_url
 from asmhub.outreach import tokens
-from asmhub.outreach.models import AlertSettings, Follow, Kind, PendingAlert
+from asmhub.outreach.models import AlertSettings, EmailFollow, Follow, Kind, PendingAlert
 
 # A call is announced to followers this many days before it closes.
 DEADLINE_DAYS = 14
@@ -166,12 +167,29 @@ def _followers(topics: Iterable[models.Model]) -> dict[Any, list[str]]:
     return found
 
 
+def _email_followers(topics: Iterable[models.Model]) -> dict[str, tuple[int, list[str]]]:
+    """Confirmed follows by address alone: address → (a follow's key, what of it)."""
+    condition = models.Q(pk__in=[])
+    for obj in topics:
+        type_id, pk = topic_key(obj)
+        condition |= models.Q(target_type_id=type_id, target_id=pk)
+    found: dict[str, tuple[int, list[str]]] = {}
+    for follow in EmailFollow.objects.filter(condition).exclude(confirmed_at=None):
+        _key, because = found.setdefault(follow.address, (follow.pk, []))
+        because.append(follow.target_repr)
+    return found
+
+
 def announce(source: AlertSource, item: Any, step: str = "") -> int:
     """Tell the followers of what ``item`` is about; how many were told or queued."""
     if not source.is_published(item):
         return 0
     told = 0
-    for user, because in _followers(source.topics(item)).items():
+    topics = list(source.topics(item))
+    if source.may_see(AnonymousUser(), item):
+        for address, (follow_id, because) in _email_followers(topics).items():
+            told += len(_send_to_address(address, follow_id, source.kind, item, because, step))
+    for user, because in _followers(topics).items():
         chosen = settings_for(user)
         if source.kind not in chosen.kinds or chosen.frequency == AlertSettings.Frequency.OFF:
             continue
@@ -229,6 +247,29 @@ def _send_now(user: Any, kind: str, item: Any, because: list[str], step: str) ->
             target=item,
             step=step,
             headers=_unsubscribe_headers(user),
+        )
+
+
+def _send_to_address(
+    address: str, follow_id: int, kind: str, item: Any, because: list[str], step: str
+) -> list[str]:
+    """An alert to someone who follows by e-mail address, without an account."""
+    link = site_url(reverse("outreach:unsubscribe", args=[tokens.make_for_email_follow(follow_id)]))
+    with translation.override(settings.LANGUAGE_CODE):
+        entry = describe(kind, item, because)
+        subject = _("%(kind)s: %(title)s") % {"kind": entry["kind"], "title": str(item)[:120]}
+        return notify(
+            [address],
+            subject,
+            "outreach/email/alert.txt",
+            {"items": [entry], "settings_url": "", "unsubscribe_url": link},
+            reason=f"alert-{kind}",
+            target=item,
+            step=step,
+            headers=lambda a: {
+                "List-Unsubscribe": f"<{link}>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            },
         )
 
 

@@ -7,12 +7,13 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from asmhub.core import permissions
 from asmhub.core.models import AuditEntry, Translatable
-from asmhub.outreach.models import Follow
+from asmhub.outreach.models import EmailFollow, Follow
 
 # What may be followed: model label → the name of its kind, in the order of the page.
 FOLLOWABLE = {
@@ -109,3 +110,78 @@ def followed_by(user: Any) -> list[tuple[str, list[Follow]]]:
             f.label = label(target)  # type: ignore[attr-defined]
             groups[kind].append(f)
     return [(str(FOLLOWABLE[kind]), rows) for kind, rows in groups.items() if rows]
+
+
+# Following without an account: by e-mail address, confirmed by a link (double opt-in).
+
+# An address with this many follows still unconfirmed gets no further confirmation mail,
+# so the form cannot be used to flood someone's mailbox.
+MAX_UNCONFIRMED = 5
+# Unconfirmed follows are forgotten after this many days (``asmhub send-alerts``).
+UNCONFIRMED_DAYS = 7
+
+
+def follow_by_email(address: str, obj: models.Model) -> EmailFollow | None:
+    """Record a follow of a public record by ``address`` and send the confirmation link
+    once; None when the address has too many follows waiting for confirmation."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.core.validators import validate_email
+
+    from asmhub.core.notify import notify
+    from asmhub.core.services import site_url
+    from asmhub.outreach import tokens
+
+    address = address.strip().lower()
+    validate_email(address)
+    if not is_followable(obj) or not permissions.can_view(AnonymousUser(), obj):
+        raise ValidationError(_("This cannot be followed."))
+    target_type = ContentType.objects.get_for_model(obj)
+    existing = EmailFollow.objects.filter(
+        address=address, target_type=target_type, target_id=str(obj.pk)
+    ).first()
+    if existing is not None and existing.confirmed_at is not None:
+        return existing
+    if existing is None:
+        waiting = EmailFollow.objects.filter(address=address, confirmed_at=None).count()
+        if waiting >= MAX_UNCONFIRMED:
+            return None
+        existing = EmailFollow.objects.create(
+            address=address,
+            target_type=target_type,
+            target_id=str(obj.pk),
+            target_repr=str(obj)[:300],
+        )
+    link = site_url(
+        reverse(
+            "outreach:confirm-follow",
+            args=[tokens.make_for_email_follow(existing.pk, "confirm-follow")],
+        )
+    )
+    notify(
+        [address],
+        _("Confirm that you want to follow %(what)s") % {"what": label(obj)},
+        "outreach/email/confirm_follow.txt",
+        {"what": label(obj), "link": link},
+        reason="follow-confirm",
+        target=existing,
+    )
+    return existing
+
+
+def confirm_email_follow(follow_id: str) -> EmailFollow | None:
+    from django.utils import timezone
+
+    found = EmailFollow.objects.filter(pk=follow_id).first()
+    if found is not None and found.confirmed_at is None:
+        found.confirmed_at = timezone.now()
+        found.save(update_fields=["confirmed_at"])
+    return found
+
+
+def forget_unconfirmed(now: Any = None) -> int:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    cutoff = (now or timezone.now()) - dt.timedelta(days=UNCONFIRMED_DAYS)
+    return EmailFollow.objects.filter(confirmed_at=None, created_at__lt=cutoff).delete()[0]

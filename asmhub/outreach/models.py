@@ -57,6 +57,33 @@ class Follow(models.Model):
         return model._default_manager.filter(pk=self.target_id).first()
 
 
+class EmailFollow(models.Model):
+    """A visitor without an account follows a record by e-mail address: it counts only
+    once confirmed through the link sent to that address (double opt-in), and receives
+    alerts at once of what anyone may see."""
+
+    address = models.EmailField()
+    target_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    target_id = models.CharField(max_length=64)
+    target_repr = models.CharField(max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["target_type", "target_id"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["address", "target_type", "target_id"], name="email_follow_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} follows {self.target_repr}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("outreach:following")
+
+
 class AlertSettings(models.Model):
     """Which kinds of alert a user receives about what they follow, and how often."""
 

@@ -253,6 +253,13 @@ def unsubscribe(list_name: str, value: str) -> None:
     account's alerts are turned off."""
     from asmhub.outreach.models import AlertSettings, Kind
 
+    if list_name == "email-follow":  # every follow of that address ends
+        from asmhub.outreach.models import EmailFollow
+
+        found = EmailFollow.objects.filter(pk=value).first()
+        if found is not None:
+            EmailFollow.objects.filter(address=found.address).delete()
+        return
     if list_name == "alerts":
         user = User.objects.filter(pk=value).first()
         if user is not None:
@@ -262,6 +269,8 @@ def unsubscribe(list_name: str, value: str) -> None:
                 create_defaults={"frequency": AlertSettings.Frequency.OFF, "kinds": Kind.values},
             )
         return
+    if list_name != Suppression.List.NEWSLETTER:
+        raise ValueError(f"unknown list {list_name!r}")
     with transaction.atomic():
         Suppression.objects.get_or_create(address_hash=value, list=list_name)
         people, accounts = _consented("person"), _consented("user")

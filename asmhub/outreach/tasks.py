@@ -22,12 +22,20 @@ def announce_item(model_label: str, pk: str, kind: str) -> int:
 @task()
 def send_alerts() -> dict[str, int]:
     """The daily alert work: calls closing soon, then the digests that are due."""
+    from asmhub.outreach.follows import forget_unconfirmed
+
+    forgotten = forget_unconfirmed()
     deadlines = alerts.announce_deadlines()
     items = 0
     due = alerts.digests_due()
     for chosen in due:
         items += alerts.send_digest(chosen)
-    return {"deadline_alerts": deadlines, "digests": len(due), "digest_items": items}
+    return {
+        "deadline_alerts": deadlines,
+        "digests": len(due),
+        "digest_items": items,
+        "unconfirmed_forgotten": forgotten,
+    }
 
 
 def enqueue_alerts() -> str:

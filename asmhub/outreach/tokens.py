@@ -40,6 +40,12 @@ def make_for_alerts(user_id: int) -> str:
     return _signer().sign_object({"l": "alerts", "h": str(user_id)}, compress=True)
 
 
+def make_for_email_follow(follow_id: int, list_name: str = "email-follow") -> str:
+    """The link that confirms (``confirm-follow``) or ends (``email-follow``) a follow by
+    e-mail address: names the follow, not the address."""
+    return _signer().sign_object({"l": list_name, "h": str(follow_id)}, compress=True)
+
+
 def read(token: str) -> tuple[str, str]:
     """The (list, address hash) a token names (for ``alerts``, the account's key);
     ``BadToken`` for anything else."""

@@ -21,7 +21,7 @@ from asmhub.directory.services import record_consent
 from asmhub.monitoring.access import access_for
 from asmhub.outreach import alerts, follows, moderation, newsletter, tokens
 from asmhub.outreach.forms import AlertSettingsForm, NewsletterConsentForm, NewsletterForm
-from asmhub.outreach.models import AlertSettings, Newsletter, NewsletterRecipient
+from asmhub.outreach.models import AlertSettings, EmailFollow, Newsletter, NewsletterRecipient
 
 
 def _wants_newsletter(user: Any) -> bool:
@@ -231,8 +231,52 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     try:
         list_name, value = tokens.read(token)
     except tokens.BadToken:
+        list_name, value = "", ""
+    if list_name not in ("newsletter", "alerts", "email-follow"):
         return render(request, "outreach/unsubscribe.html", {"bad": True}, status=400)
     if request.method == "POST":
         newsletter.unsubscribe(list_name, value)
         return render(request, "outreach/unsubscribe.html", {"done": True, "list": list_name})
     return render(request, "outreach/unsubscribe.html", {"list": list_name})
+
+
+@require_POST
+def follow_by_email(request: HttpRequest) -> HttpResponse:
+    """A visitor without an account follows a public record by e-mail address; the
+    answer is the same whether or not a message went, so the form tells nothing about
+    an address."""
+    from django.contrib.auth.models import AnonymousUser
+
+    address = request.POST.get("email", "").strip()
+    try:
+        obj = follows.resolve(
+            request.POST.get("type", ""), request.POST.get("pk", ""), AnonymousUser()
+        )
+        follows.follow_by_email(address, obj)
+    except ValidationError as exc:
+        return render(
+            request,
+            "outreach/follow_by_email.html",
+            {"error": " ".join(exc.messages), "address": address},
+            status=400,
+        )
+    return render(request, "outreach/follow_by_email.html", {"object": obj})
+
+
+@csrf_exempt
+def confirm_follow(request: HttpRequest, token: str) -> HttpResponse:
+    """The confirmation link of a follow by e-mail: a page with one button (a mail
+    program that opens links confirms nothing); the signed token is the authority."""
+    try:
+        list_name, value = tokens.read(token)
+    except tokens.BadToken:
+        list_name, value = "", ""
+    if list_name != "confirm-follow":
+        return render(request, "outreach/unsubscribe.html", {"bad": True}, status=400)
+    found = EmailFollow.objects.filter(pk=value).first()
+    if found is None:
+        return render(request, "outreach/confirm_follow.html", {"gone": True}, status=404)
+    if request.method == "POST":
+        follows.confirm_email_follow(value)
+        found.refresh_from_db()
+    return render(request, "outreach/confirm_follow.html", {"follow": found})

@@ -126,7 +126,9 @@ def test_an_item_the_follower_may_not_see_is_not_announced(
         kind="resource",
         model="library.Resource",
         topics=lambda r: list(r.lever_issues.all()),
-        may_see=lambda user, item: user.organization_id == item.owner_organization_id,
+        may_see=lambda user, item: (
+            getattr(user, "organization_id", None) == item.owner_organization_id
+        ),
     )
     assert alerts.announce(hidden, resource) == 0
     assert alert_mails(follower.email) == []
