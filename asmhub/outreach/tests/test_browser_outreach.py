@@ -21,7 +21,7 @@ from asmhub.directory.services import record_consent
 from asmhub.funding.models import DonorProfile
 from asmhub.library.models import Resource
 from asmhub.outreach import tokens
-from asmhub.outreach.models import Follow, Newsletter
+from asmhub.outreach.models import EmailFollow, Follow, Newsletter
 from asmhub.taxonomy.models import LeverIssue
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -148,8 +148,24 @@ def test_following_newsletters_and_the_queue_in_the_browser(browser: Any) -> Non
     page.context.clear_cookies()
     found |= walk(
         page,
-        {"unsubscribe": f"/outreach/unsubscribe/{tokens.make('walser@donor.example')}/"},
+        {
+            "unsubscribe": f"/outreach/unsubscribe/{tokens.make('walser@donor.example')}/",
+            "lever-issue-anonymous": "/taxonomy/lever-issues/mercury-chemicals/",
+        },
         "anyone",
     )
+    page.goto("/taxonomy/lever-issues/mercury-chemicals/")
+    page.fill("#follow-email", "visitor@example.org")
+    page.click("form.follow-email button[type=submit]")
+    page.wait_for_load_state()
+    follow = EmailFollow.objects.get(address="visitor@example.org")
+    confirm = (
+        f"/outreach/follow/confirm/{tokens.make_for_email_follow(follow.pk, 'confirm-follow')}/"
+    )
+    found |= walk(page, {"confirm-follow": confirm}, "anyone")
+    page.click("main button[type=submit]")
+    page.wait_for_load_state()
+    follow.refresh_from_db()
+    assert follow.confirmed_at is not None
     assert found == {}, found
     assert page.problems == []
