@@ -10,6 +10,9 @@ contributor when it is decided: both hang on ``core.signals``, sent by the actio
 
 from __future__ import annotations
 
+import functools
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +28,23 @@ from asmhub.core import permissions
 from asmhub.core.models import Contribution, Revision, Status
 from asmhub.core.notify import notify
 from asmhub.core.services import site_url
+
+
+logger = logging.getLogger(__name__)
+
+
+def _quiet(receiver: Callable[..., None]) -> Callable[..., None]:
+    """A moderation e-mail that cannot be sent must not fail the decision, which is
+    already committed: the failure is logged instead."""
+
+    @functools.wraps(receiver)
+    def wrapped(*args: Any, **kwargs: Any) -> None:
+        try:
+            receiver(*args, **kwargs)
+        except Exception:
+            logger.exception("moderation e-mail not sent")
+
+    return wrapped
 
 
 @dataclass
@@ -118,6 +138,7 @@ def _step() -> str:
     return timezone.now().strftime("%Y-%m-%dT%H:%M:%S.%f")
 
 
+@_quiet
 def on_status_changed(
     sender: Any, instance: Any, old: Any, new: Any, actor: Any, **kw: Any
 ) -> None:
@@ -157,6 +178,7 @@ def on_status_changed(
         )
 
 
+@_quiet
 def on_revision_changed(sender: Any, revision: Revision, actor: Any, **kw: Any) -> None:
     link = site_url(revision.get_absolute_url())
     if revision.state == Revision.State.PENDING:

@@ -133,3 +133,21 @@ def test_community_reports_are_counted_for_those_who_may_triage_them(
     page = client.get("/outreach/moderation/").content.decode()
     assert "1 new in Kivu watch" in page
     assert "Soldiers" not in page  # counts, never the text
+
+
+def test_a_failing_moderation_mail_does_not_fail_the_decision(
+    owner: User,
+    editor: User,
+    staff_addresses: None,
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    def broken(*args: Any, **kwargs: Any) -> list[str]:
+        raise ConnectionRefusedError("no mail server")
+
+    monkeypatch.setattr(moderation, "notify", broken)
+    resource = make_resource(owner, "Submitted while the mail is down")
+    with django_capture_on_commit_callbacks(execute=True):
+        ChangeStatus(owner, resource, Status.SUBMITTED).execute()
+    resource.refresh_from_db()
+    assert resource.status == Status.SUBMITTED and mail.outbox == []
