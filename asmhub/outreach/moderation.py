@@ -29,7 +29,6 @@ from asmhub.core.models import Contribution, Revision, Status
 from asmhub.core.notify import notify
 from asmhub.core.services import site_url
 
-
 logger = logging.getLogger(__name__)
 
 
