@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "asmhub.reports",
     "asmhub.strategy",
     "asmhub.briefs",
+    "asmhub.outreach",
 ]
 
 MIDDLEWARE = [

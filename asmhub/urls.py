@@ -20,6 +20,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("reports/", include("asmhub.reports.urls")),
     path("strategy/", include("asmhub.strategy.urls")),
     path("briefs/", include("asmhub.briefs.urls")),
+    path("outreach/", include("asmhub.outreach.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

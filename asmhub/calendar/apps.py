@@ -8,6 +8,7 @@ class CalendarConfig(AppConfig):
     name = "asmhub.calendar"
     label = "calendar"
     verbose_name = _("Calendar")
+    alert_sources = "asmhub.calendar.alerts.alert_sources"
     demo_loader = "asmhub.calendar.demo.load_demo_calendar"
     home_stats = "asmhub.calendar.demo.home_stats"
     search_provider = "asmhub.calendar.search.search_everything"

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from asmhub.core import permissions
 from asmhub.core.models import AuditEntry, Contribution, Revision, Status
+from asmhub.core.signals import revision_changed, send_on_commit, status_changed
 
 C = TypeVar("C", bound=Contribution)
 
@@ -111,6 +112,7 @@ class SaveContribution(Action[C]):
             changes.update({name: {"to": _plain(objects)} for name, objects in m2m.items()})
             changes["revision"] = revision.pk
             AuditEntry.record(self.user, "propose", self.instance, changes)
+            send_on_commit(revision_changed, Revision, revision=revision, actor=self.user)
         return revision
 
     def check(self) -> None:
@@ -140,6 +142,14 @@ class SaveContribution(Action[C]):
                 Status.PUBLISHED if permissions.is_editor(self.user) else Status.DRAFT
             )
             changes["status"] = {"from": None, "to": self.instance.status}
+            send_on_commit(
+                status_changed,
+                type(self.instance),
+                instance=self.instance,
+                old=None,
+                new=self.instance.status,
+                actor=self.user,
+            )
         self.instance.full_clean(exclude=list(self.relations))
         self.instance.save()
         for field, objects in self.relations.items():
@@ -194,6 +204,14 @@ class ChangeStatus(Action[C]):
         old = self.instance.status
         self.instance.status = self.target
         self.instance.save(update_fields=["status", "updated_at"])
+        send_on_commit(
+            status_changed,
+            type(self.instance),
+            instance=self.instance,
+            old=old,
+            new=self.target,
+            actor=self.user,
+        )
         return {"status": {"from": old, "to": self.target}}
 
 
@@ -236,4 +254,5 @@ class ReviewRevision(Action[Any]):
         self.revision.decided_at = timezone.now()
         self.revision.note = self.note
         self.revision.save()
+        send_on_commit(revision_changed, Revision, revision=self.revision, actor=self.user)
         return {"revision": self.revision.pk, "note": self.note}

@@ -9,11 +9,18 @@ backend (``core.tasks.send_email``, sent with Django's configured e-mail backend
 same transaction as the queueing, so running a reminder job twice sends nothing twice.
 Reminders (strategy actions, commitments) and alerts reuse this module; a new reason is
 a new string and a template, with no change here.
+
+``headers`` (optional) gives each recipient's extra mail headers, such as the
+``List-Unsubscribe`` of an alert.
+
+The moderation e-mails (to editors when something is submitted, to the contributor when
+it is decided) and the followers' alerts are sent from ``outreach``, which listens to
+``core.signals``; see docs/outreach.md.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -43,6 +50,7 @@ def notify(
     reason: str,
     target: models.Model,
     step: str = "",
+    headers: Callable[[str], dict[str, str]] | None = None,
 ) -> list[str]:
     """Queue ``template`` to every recipient not yet told; the addresses queued."""
     from asmhub.core.tasks import send_email
@@ -61,7 +69,10 @@ def notify(
                     step=step,
                     subject=subject[:300],
                 )
-                send_email.enqueue(subject, body, [address])
+                if headers is None:
+                    send_email.enqueue(subject, body, [address])
+                else:
+                    send_email.enqueue(subject, body, [address], headers(address))
         except IntegrityError:
             continue  # told already
         sent.append(address)

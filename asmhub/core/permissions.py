@@ -249,3 +249,19 @@ def can_draft_plan(user: Any, convening: Any) -> bool:
 def can_import_framework(user: Any, strategy: Any) -> bool:
     """Replacing goals and actions from a spreadsheet: editors (who edit every goal)."""
     return is_editor(user)
+
+
+# Outreach: newsletters are the secretariat's; their record of recipients (addresses)
+# is seen by no one else.
+
+
+def can_send_newsletters(user: Any) -> bool:
+    """Compose and send newsletters, and see to whom each went: secretariat administrators."""
+    return bool(
+        user.is_authenticated and user.is_active and user.has_perm("outreach.send_newsletter")
+    )
+
+
+def can_follow(user: Any) -> bool:
+    """Follow records and receive alerts: anyone signed in."""
+    return bool(user.is_authenticated and user.is_active)

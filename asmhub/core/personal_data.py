@@ -55,6 +55,13 @@ from asmhub.core.models import AuditEntry, Notification, Status
 from asmhub.directory.models import Affiliation, ConsentRecord, ContactDetails, Person
 from asmhub.funding.engagement_models import SavedConcept
 from asmhub.monitoring.models import ProgrammeGrant
+from asmhub.outreach.models import (
+    AlertSettings,
+    EmailFollow,
+    Follow,
+    NewsletterRecipient,
+    PendingAlert,
+)
 
 FORMAT = "asmhub-personal-data/1"
 ERASED = "[erased]"
@@ -90,6 +97,11 @@ HANDLED = {
     "monitoring.ProgrammeGrant.user",
     "core.AuditEntry.actor",
     "admin.LogEntry.user",
+    "outreach.Follow.user",
+    "outreach.AlertSettings.user",
+    "outreach.PendingAlert.user",
+    "outreach.NewsletterRecipient.person",
+    "outreach.NewsletterRecipient.user",
 }
 
 
@@ -254,7 +266,32 @@ def _person(person: Person) -> dict[str, Any]:
             for c in Commitment.objects.filter(person=person).select_related("convening")
         ],
         "strategy_ownership": _strategy_ownership(person),
+        "newsletters_received": _newsletters(NewsletterRecipient.objects.filter(person=person)),
+        "follows_by_email": [
+            {"what": f.target_repr, "confirmed_at": _when(f.confirmed_at)}
+            for f in EmailFollow.objects.filter(
+                address__in=[
+                    e.lower()
+                    for e in ContactDetails.objects.filter(person=person).values_list(
+                        "email", flat=True
+                    )
+                    if e
+                ]
+            )
+        ],
     }
+
+
+def _newsletters(rows: models.QuerySet[NewsletterRecipient]) -> list[dict[str, Any]]:
+    return [
+        {
+            "newsletter": r.newsletter.subject,
+            "address": r.address,
+            "outcome": r.outcome,
+            "sent_at": _when(r.sent_at),
+        }
+        for r in rows.select_related("newsletter")
+    ]
 
 
 def _strategy_ownership(person: Person) -> list[dict[str, Any]]:
@@ -314,6 +351,16 @@ def _account(user: User) -> dict[str, Any]:
             {"programme": str(g.programme), "level": g.level, "created_at": _when(g.created_at)}
             for g in ProgrammeGrant.objects.filter(user=user).select_related("programme")
         ],
+        "follows": [
+            {"what": f.target_repr, "since": _when(f.created_at)}
+            for f in Follow.objects.filter(user=user)
+        ],
+        "alert_settings": [
+            {"kinds": a.kinds, "frequency": a.frequency, "last_digest_at": _when(a.last_digest_at)}
+            for a in AlertSettings.objects.filter(user=user)
+        ],
+        "alerts_waiting": PendingAlert.objects.filter(user=user, sent_at=None).count(),
+        "newsletters_received": _newsletters(NewsletterRecipient.objects.filter(user=user)),
         "sign_ins": [
             {
                 "at": _when(a.attempt_time),
@@ -724,10 +771,19 @@ class ErasePersonalData(Action[Any]):
         return len(self.subject.participants)
 
     def _erase_person(self, person: Person) -> dict[str, int]:
+        addresses = list(
+            ContactDetails.objects.filter(person=person)
+            .exclude(email="")
+            .values_list("email", flat=True)
+        )
         counts = {
+            "follows_by_email": EmailFollow.objects.filter(
+                address__in=[a.lower() for a in addresses]
+            ).delete()[0],
             "contact_details": ContactDetails.objects.filter(person=person).delete()[0],
             "affiliations": Affiliation.objects.filter(person=person).delete()[0],
             "event_contacts": Event.objects.filter(contact=person).update(contact=None),
+            "newsletter_recipients": NewsletterRecipient.objects.filter(person=person).delete()[0],
         }
         person.championed_donors.clear()
         person.lever_issues.clear()
@@ -756,6 +812,13 @@ class ErasePersonalData(Action[Any]):
             "calendar_subscriptions": SavedFilter.objects.filter(user=user).delete()[0],
             "saved_concepts": SavedConcept.objects.filter(user=user).delete()[0],
             "monitoring_grants": ProgrammeGrant.objects.filter(user=user).delete()[0],
+            "follows": Follow.objects.filter(user=user).delete()[0]
+            + EmailFollow.objects.filter(address=user.email.lower())
+            .exclude(address="")
+            .delete()[0],
+            "alert_settings": AlertSettings.objects.filter(user=user).delete()[0]
+            + PendingAlert.objects.filter(user=user).delete()[0],
+            "newsletter_recipients": NewsletterRecipient.objects.filter(user=user).delete()[0],
             "sign_in_records": sum(
                 model.objects.filter(username=old_username).delete()[0]
                 for model in (AccessAttempt, AccessFailureLog, AccessLog)

@@ -209,6 +209,7 @@ class ConsentRecord(models.Model):
         CONTACT_SHARING = "contact-sharing", _("Sharing contact details with other participants")
         PARTICIPANT_LISTING = "participant-listing", _("Listing among a convening's participants")
         DIGEST = "digest", _("The weekly calendar e-mail digest")
+        NEWSLETTER = "newsletter", _("The network's newsletter")
 
     class Method(models.TextChoices):
         FORM = "form", _("Their own choice in a form")

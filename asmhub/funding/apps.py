@@ -8,6 +8,7 @@ class FundingConfig(AppConfig):
     name = "asmhub.funding"
     label = "funding"
     verbose_name = _("Funding")
+    alert_sources = "asmhub.funding.alerts.alert_sources"
     demo_loader = "asmhub.funding.services.load_demo_funding"
     home_stats = "asmhub.funding.services.home_stats"
     search_provider = "asmhub.funding.search.search_everything"

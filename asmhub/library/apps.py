@@ -8,6 +8,7 @@ class LibraryConfig(AppConfig):
     name = "asmhub.library"
     label = "library"
     verbose_name = _("Library")
+    alert_sources = "asmhub.library.alerts.alert_sources"
     demo_loader = "asmhub.library.services.load_demo_library"
     home_stats = "asmhub.library.services.home_stats"
     search_provider = "asmhub.library.search.search_everything"
