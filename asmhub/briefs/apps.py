@@ -11,6 +11,7 @@ class BriefsConfig(AppConfig):
     demo_loader = "asmhub.briefs.demo.load_demo_briefs"
     home_stats = "asmhub.briefs.services.home_stats"
     search_provider = "asmhub.briefs.search.search_everything"
+    alert_sources = "asmhub.briefs.alerts.alert_sources"
     navigation = [NavItem(_("Briefs"), "briefs:list", order=48)]
 
     def ready(self) -> None:

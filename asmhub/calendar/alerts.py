@@ -6,6 +6,8 @@ from typing import Any
 
 from django.db.models import Model
 
+from asmhub.core.alerts import AlertSource
+
 
 def event_topics(event: Any) -> list[Model]:
     found: list[Model] = [*event.lever_issues.all(), *event.countries.all()]
@@ -14,7 +16,5 @@ def event_topics(event: Any) -> list[Model]:
     return found
 
 
-def alert_sources() -> list[Any]:
-    from asmhub.outreach.alerts import AlertSource
-
+def alert_sources() -> list[AlertSource]:
     return [AlertSource(kind="event", model="calendar.Event", topics=event_topics)]

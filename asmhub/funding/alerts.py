@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Model
 
+from asmhub.core.alerts import AlertSource
 from asmhub.funding.models import DonorProfile
 
 
@@ -22,9 +23,7 @@ def opportunity_topics(opportunity: Any) -> list[Model]:
     return found
 
 
-def alert_sources() -> list[Any]:
-    from asmhub.outreach.alerts import AlertSource
-
+def alert_sources() -> list[AlertSource]:
     return [
         AlertSource(kind="opportunity", model="funding.Opportunity", topics=opportunity_topics),
         AlertSource(

@@ -6,6 +6,8 @@ from typing import Any
 
 from django.db.models import Model
 
+from asmhub.core.alerts import AlertSource
+
 
 def resource_topics(resource: Any) -> list[Model]:
     return [
@@ -17,7 +19,5 @@ def resource_topics(resource: Any) -> list[Model]:
     ]
 
 
-def alert_sources() -> list[Any]:
-    from asmhub.outreach.alerts import AlertSource
-
+def alert_sources() -> list[AlertSource]:
     return [AlertSource(kind="resource", model="library.Resource", topics=resource_topics)]

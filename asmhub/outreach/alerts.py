@@ -6,13 +6,15 @@ is about. Apps declare theirs on their AppConfig::
     class LibraryConfig(AppConfig):
         alert_sources = "asmhub.library.alerts.alert_sources"   # () -> list[AlertSource]
 
-or call ``register_alert_source(AlertSource(...))`` from ``ready()``. A source is
+or call ``register_alert_source(AlertSource(...))`` from ``ready()``; ``AlertSource``
+is declared in ``core.alerts``, so a declaring app does not import outreach. A source is
 announced in one of two ways:
 
 - ``signal=None`` (contributions): when ``core.signals.status_changed`` reports that an
   item of ``model`` became published (through ``ChangeStatus`` or created published);
-- ``signal=<a Signal>``: when that signal is sent with ``instance=<item>`` (the briefs
-  send ``brief_published`` when a version is published).
+- ``signal=<a Signal>``: when that signal is sent, the item being its keyword argument
+  ``signal_item`` (the briefs send ``brief_published`` with ``version=`` when a version
+  is published).
 
 ``topics(item)`` returns the followable records the item is about (lever issues,
 countries, minerals, organizations, donor profiles); everyone following one of them, who
@@ -26,7 +28,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps
@@ -34,13 +35,12 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
-from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
-from asmhub.core import permissions
+from asmhub.core.alerts import AlertSource
 from asmhub.core.models import Status
 from asmhub.core.notify import notify
 from asmhub.core.services import site_url
@@ -56,26 +56,6 @@ DIGEST_INTERVAL = {
 }
 
 
-def _published(item: Any) -> bool:
-    return getattr(item, "status", Status.PUBLISHED) == Status.PUBLISHED
-
-
-@dataclass(frozen=True)
-class AlertSource:
-    kind: str
-    model: str  # "app_label.ModelName"
-    topics: Callable[[Any], Iterable[models.Model]]
-    signal: Signal | None = None
-    # False for sources announced by a job rather than on publication (call deadlines).
-    on_publish: bool = True
-    is_published: Callable[[Any], bool] = _published
-    may_see: Callable[[Any, Any], bool] = permissions.can_view
-
-    @property
-    def model_class(self) -> type[models.Model]:
-        return apps.get_model(self.model)
-
-
 _SOURCES: dict[str, list[AlertSource]] = defaultdict(list)
 
 
@@ -89,8 +69,8 @@ def register_alert_source(source: AlertSource) -> None:
     _SOURCES[model].append(source)
     if source.signal is not None:
 
-        def receiver(sender: Any, instance: Any, **kwargs: Any) -> None:
-            _enqueue(instance, source.kind)
+        def receiver(sender: Any, **kwargs: Any) -> None:
+            _enqueue(kwargs[source.signal_item], source.kind)
 
         source.signal.connect(receiver, weak=False, dispatch_uid=f"alert:{model}:{source.kind}")
 

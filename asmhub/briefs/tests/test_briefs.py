@@ -10,12 +10,15 @@ from typing import Any
 
 import pypdfium2
 import pytest
+from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import Resolver404, resolve
 
 from asmhub.briefs import services
 from asmhub.briefs.models import Brief, BriefVersion
 from asmhub.briefs.signals import brief_published
+from asmhub.conftest import make_user
+from asmhub.outreach import follows
 
 pytestmark = pytest.mark.django_db
 
@@ -240,3 +243,24 @@ def test_the_api_serves_only_published_versions(client: Any, editor: Any, gender
     answer = client.get(f"/api/briefs/{brief.slug}/versions/1?language=fr").json()
     assert answer["sections"][0]["title"] == "L'enjeu et pourquoi il compte"
     assert all(c["url"].startswith("http") for s in answer["sections"] for c in s["citations"])
+
+
+def test_followers_of_the_issue_are_told_of_each_published_version(
+    editor: Any, gender: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    reader = make_user("reader", None)
+    reader.email = "reader@example.org"
+    reader.save()
+    follows.follow(reader, gender["issue"])
+    brief = drafted(editor, gender)
+    assert [m for m in mail.outbox if "reader@example.org" in m.to] == []  # a draft is not news
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.PublishBrief(editor, brief).execute()
+    [message] = [m for m in mail.outbox if "reader@example.org" in m.to]
+    assert brief.title in message.subject
+    assert "/briefs/gender-brief/v1/" in message.body
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.PublishBrief(editor, brief, "Figures of 2021").execute()
+    assert len([m for m in mail.outbox if "reader@example.org" in m.to]) == 2
