@@ -11,7 +11,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from asmhub.briefs import drafting, services
-from asmhub.briefs.models import Brief, BriefVersion, CountryFacts, CountryFigure
+from asmhub.briefs.models import (
+    Brief,
+    BriefVersion,
+    CountryFacts,
+    CountryFigure,
+    NetworkResource,
+)
 from asmhub.taxonomy.models import Country, LeverIssue, Mineral
 
 DEMO_FILE = Path(__file__).resolve().parent / "data" / "demo.yaml"
@@ -77,4 +83,12 @@ def load_demo_briefs(path: Path = DEMO_FILE) -> dict[str, int]:
                 published_at=timezone.now(),
             )
         briefs += 1
-    return {"country figures": figures, "briefs": briefs}
+    resources = 0
+    for position, row in enumerate(data.get("resources", []), start=1):
+        NetworkResource.objects.update_or_create(
+            side=row["side"],
+            title=row["title"],
+            defaults={"detail": row.get("detail", ""), "position": position},
+        )
+        resources += 1
+    return {"country figures": figures, "briefs": briefs, "campaign resources": resources}

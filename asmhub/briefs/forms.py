@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from asmhub.briefs.models import CountryFacts, CountryFigure, PressKit
+from asmhub.briefs.models import CountryFacts, CountryFigure, NetworkResource, PressKit
 
 
 class SectionForm(forms.Form):
@@ -60,3 +60,9 @@ class PressKitForm(forms.ModelForm):
     class Meta:
         model = PressKit
         fields = ["organization", "about", "media_name", "media_email", "media_phone"]
+
+
+class NetworkResourceForm(forms.ModelForm):
+    class Meta:
+        model = NetworkResource
+        fields = ["side", "title", "detail", "link", "position"]

@@ -16,7 +16,7 @@ from typing import Any
 from django.db.models import Case, F, When
 from django.utils.translation import gettext as _
 
-from asmhub.briefs.models import MessageFact, PressKit
+from asmhub.briefs.models import MessageFact, NetworkResource, PressKit
 from asmhub.convenings.report_sections import Draft
 from asmhub.core import permissions
 
@@ -120,6 +120,20 @@ def pickings(user: Any, limit: int = 5) -> tuple[Draft, Draft]:
     return chosen, donors
 
 
+def resources() -> Draft:
+    """What the network has and what it needs, as editors entered them."""
+    draft = Draft()
+    for row in NetworkResource.objects.all():
+        text = " — ".join(part for part in (row.detail, row.link) if part)
+        draft.item(row.title, text, row.get_side_display(), [])
+    draft.text = (
+        _("What the network has to campaign with, and what it still needs.")
+        if draft.items
+        else _("Not entered yet: editors list what the network has and what it needs.")
+    )
+    return draft
+
+
 def campaign(user: Any) -> list[dict[str, Any]]:
     chosen, donors = pickings(user)
     parts = [
@@ -127,6 +141,7 @@ def campaign(user: Any) -> list[dict[str, Any]]:
         ("toolkit", _("The toolkit"), toolkit(user)),
         ("pickings", _("The choice pickings"), chosen),
         ("donors", _("Donors to target"), donors),
+        ("resources", _("Resources: what the network has and needs"), resources()),
     ]
     return [
         {"key": k, "title": t, "text": d.text, **d.content(), "citations": d.citations}

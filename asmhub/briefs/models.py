@@ -249,3 +249,25 @@ class PressKit(models.Model):
 
     def __str__(self) -> str:
         return str(self.organization or _("press kit"))
+
+
+class NetworkResource(models.Model):
+    """What the network has to campaign with, or still needs (the 2005 objectives' "what
+    resources are available and what is needed"), entered by editors."""
+
+    class Side(models.TextChoices):
+        HAS = "has", _("The network has")
+        NEEDS = "needs", _("The network needs")
+
+    side = models.CharField(_("has or needs"), max_length=5, choices=Side.choices)
+    title = models.CharField(_("what"), max_length=200)
+    detail = models.TextField(_("detail"), blank=True)
+    link = models.URLField(_("link"), blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["side", "position", "id"]
+        verbose_name = _("resource of the network")
+
+    def __str__(self) -> str:
+        return self.title

@@ -448,6 +448,37 @@ def message_edit(request: HttpRequest) -> HttpResponse:
     )
 
 
+@login_required
+def resource_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Editors list what the network has to campaign with and what it needs."""
+    from asmhub.briefs.forms import NetworkResourceForm
+    from asmhub.briefs.models import NetworkResource
+
+    if not permissions.is_editor(request.user):
+        raise PermissionDenied(_("Only an editor may change the campaign's resources."))
+    row = get_object_or_404(NetworkResource, pk=pk) if pk else NetworkResource()
+    if request.method == "POST" and pk and "delete" in request.POST:
+        with transaction.atomic():
+            AuditEntry.record(request.user, "delete", row, {"title": {"from": row.title}})
+            row.delete()
+        messages.success(request, _("Removed."))
+        return redirect("briefs:resources")
+    form = NetworkResourceForm(request.POST or None, instance=row)
+    if request.method == "POST" and _editor_write(request, row, form, "update" if pk else "create"):
+        messages.success(request, _("Saved."))
+        return redirect("briefs:resources")
+    return render(
+        request,
+        "briefs/resources.html",
+        {
+            "form": form,
+            "row": row if pk else None,
+            "rows": NetworkResource.objects.all(),
+            "title": _("Resources: what the network has and needs"),
+        },
+    )
+
+
 def press(request: HttpRequest) -> HttpResponse:
     from asmhub.briefs import kit
 

@@ -142,12 +142,14 @@ def test_countries_side_by_side(client: Any, drc: Country) -> None:
 
 
 def test_the_demo_loads_twice_without_duplicates(drc: Country) -> None:
-    from asmhub.briefs.models import Brief, BriefVersion
+    from asmhub.briefs.models import Brief, BriefVersion, NetworkResource
 
     load_demo_briefs()
     assert CountryFigure.objects.filter(country=drc).count() == 1
     assert Brief.objects.count() == 3
     assert BriefVersion.objects.count() == 3
+    # The campaign's resources: only what the seeds say the network needs.
+    assert list(NetworkResource.objects.values_list("side", flat=True)) == ["needs", "needs"]
 
 
 def test_a_demo_figure_citing_a_missing_title_names_it(db: Any, tmp_path: Any) -> None:

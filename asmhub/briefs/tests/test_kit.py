@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from asmhub.briefs import kit
-from asmhub.briefs.models import MessageFact, PressKit
-from asmhub.core.models import Status
+from asmhub.briefs.models import MessageFact, NetworkResource, PressKit
+from asmhub.core.models import AuditEntry, Status
 from asmhub.directory.models import ContactDetails
 from asmhub.library.models import Fact
 
@@ -92,3 +92,35 @@ def test_only_editors_change_the_press_kit(login: Any, owner: Any, editor: Any) 
     assert not PressKit.objects.filter(about="Changed").exists()
     assert login(editor).post("/briefs/press/edit/", data).status_code == 302
     assert PressKit.objects.get().about == "Changed"
+
+
+def test_editors_list_what_the_network_has_and_needs(login: Any, editor: Any, gender: Any) -> None:
+    client = login(editor)
+    response = client.post(
+        "/briefs/campaign/resources/",
+        {"side": "needs", "title": "A media officer", "detail": "Half time", "position": "1"},
+    )
+    assert response.status_code == 302
+    row = NetworkResource.objects.get()
+    assert AuditEntry.objects.filter(action="create", target_id=str(row.pk)).exists()
+    page = client.get("/briefs/campaign/").content.decode()
+    assert "what the network has and needs" in page
+    assert "A media officer" in page
+    assert client.get("/briefs/campaign/kit.docx").status_code == 200
+
+    client.post(f"/briefs/campaign/resources/{row.pk}/", {"delete": "1"})
+    assert not NetworkResource.objects.exists()
+    assert "Not entered yet" in client.get("/briefs/campaign/").content.decode()
+
+
+def test_a_resource_without_a_title_is_refused_and_members_may_not_list(
+    login: Any, editor: Any, owner: Any, gender: Any
+) -> None:
+    response = login(editor).post("/briefs/campaign/resources/", {"side": "has", "title": ""})
+    assert response.status_code == 200
+    assert "This field is required" in response.content.decode()
+    member = login(owner)
+    assert (
+        member.post("/briefs/campaign/resources/", {"side": "has", "title": "x"}).status_code == 403
+    )
+    assert not NetworkResource.objects.exists()
