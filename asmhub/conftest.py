@@ -7,11 +7,13 @@ members of ``org``; ``outsider`` is a member of ``other_org``; ``editor`` modera
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import django
 import pytest
 from django.core.cache import cache
 from django.test import Client
@@ -24,8 +26,48 @@ from asmhub.taxonomy.loaders import load_taxonomy
 from asmhub.taxonomy.models import StakeholderType
 
 
+def schema_key() -> str:
+    """A digest of everything that shapes the test database: Django's version and every
+    migration file. A kept test database is used only by runs with the same key."""
+    digest = hashlib.sha256(django.get_version().encode())
+    for path in sorted(Path(__file__).parent.glob("*/migrations/*.py")):
+        digest.update(str(path.relative_to(path.parents[2])).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(request: pytest.FixtureRequest) -> None:
+    """Test databases are kept between runs, named after the schema they were migrated to
+    (``schema_key``), so a run migrates only when a migration changed; ``--create-db``
+    builds them afresh. SQLite's is a file in the data folder (older keys' files are
+    removed), PostgreSQL's a database next to the configured one."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    test = database.setdefault("TEST", {})
+    key = schema_key()
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        folder = Path(settings.DATA_DIR) / "test-databases"
+        folder.mkdir(parents=True, exist_ok=True)
+        for stale in folder.glob("test-*.sqlite3*"):
+            if not stale.name.startswith(f"test-{key}."):
+                stale.unlink(missing_ok=True)
+        test["NAME"] = str(folder / f"test-{key}.sqlite3")
+    else:
+        test["NAME"] = f"test_{database['NAME']}_{key}"
+    # then the usual _gw0, _gw1 suffix of each parallel worker
+    request.getfixturevalue("django_db_modify_db_settings_parallel_suffix")
+
+
+@pytest.fixture(scope="session")
+def django_db_keepdb() -> bool:
+    return True
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
+    # Idempotent: a kept database already holds both, unless a transactional test emptied it.
     with django_db_blocker.unblock():
         load_taxonomy()
         sync_roles()
