@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 import re
+from functools import cache
 from pathlib import Path
 
 from django.conf import settings
@@ -72,8 +73,9 @@ LATE_IMPORTS = {
 }
 
 
+@cache
 def runtime_modules() -> list[tuple[str, ast.Module]]:
-    """Every module of the package that runs in production, parsed."""
+    """Every module of the package that runs in production, parsed (once per run)."""
     found = []
     for path in sorted(PACKAGE.rglob("*.py")):
         relative = path.relative_to(PACKAGE)
