@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 BENCH_STAMP := $(VENV)/.bench-installed
 
-.PHONY: demo test test-sqlite test-postgres test-browser check lint typecheck format messages screenshots bench bench-library bench-search bench-iati bench-matching bench-monitoring bench-polls bench-reports bench-strategy-import clean
+.PHONY: demo test test-sqlite test-postgres test-browser check lint typecheck imports format messages screenshots bench bench-library bench-search bench-iati bench-matching bench-monitoring bench-polls bench-reports bench-strategy-import clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is needed (the platform runs on Python 3.11)"; exit 1; }
@@ -29,7 +29,7 @@ test-postgres: $(STAMP)
 test-browser: $(STAMP)
 	scripts/run-tests browser
 
-check: lint typecheck
+check: lint typecheck imports
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -37,6 +37,10 @@ lint: $(STAMP)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy asmhub
+
+# The order of the apps and a Django-free lib/ (contracts in pyproject.toml).
+imports: $(STAMP)
+	$(BIN)/lint-imports
 
 format: $(STAMP)
 	$(BIN)/ruff format .

@@ -7,11 +7,14 @@ members of ``org``; ``outsider`` is a member of ``other_org``; ``editor`` modera
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import django
 import pytest
 from django.core.cache import cache
 from django.test import Client
@@ -24,8 +27,71 @@ from asmhub.taxonomy.loaders import load_taxonomy
 from asmhub.taxonomy.models import StakeholderType
 
 
+def schema_key() -> str:
+    """A digest of everything that shapes the test database: Django's version and every
+    migration file. A kept test database is used only by runs with the same key."""
+    digest = hashlib.sha256(django.get_version().encode())
+    for path in sorted(Path(__file__).parent.glob("*/migrations/*.py")):
+        digest.update(str(path.relative_to(path.parents[2])).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Test databases are kept between runs, named after the schema they were migrated to
+    (``schema_key``), so a run migrates only when a migration changed; ``--create-db``
+    builds them afresh. SQLite's is a file in the data folder, one per parallel worker and
+    per concurrent run (a lock file says which are in use; unused files of older keys are
+    removed); PostgreSQL's is a database next to the configured one."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    test = database.setdefault("TEST", {})
+    key = schema_key()
+    if database["ENGINE"] != "django.db.backends.sqlite3":
+        test["NAME"] = f"test_{database['NAME']}_{key}"
+        # then the usual _gw0, _gw1 suffix of each parallel worker
+        request.getfixturevalue("django_db_modify_db_settings_parallel_suffix")
+        yield
+        return
+    folder = Path(settings.DATA_DIR) / "test-databases"
+    folder.mkdir(parents=True, exist_ok=True)
+    for lock_path in folder.glob("test-*.lock"):
+        if not lock_path.name.startswith(f"test-{key}-") and (held := _lock(lock_path)):
+            for stale in folder.glob(lock_path.name.removesuffix(".lock") + ".sqlite3*"):
+                stale.unlink(missing_ok=True)
+            lock_path.unlink(missing_ok=True)
+            held.close()
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    number = 0
+    while not (held := _lock(folder / f"test-{key}-{worker}-{number}.lock")):
+        number += 1
+    test["NAME"] = str(folder / f"test-{key}-{worker}-{number}.sqlite3")
+    yield
+    held.close()
+
+
+def _lock(path: Path) -> Any:
+    """An open file holding an exclusive lock on ``path``, or None when another process
+    holds it."""
+    handle = path.open("a")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.close()
+        return None
+    return handle
+
+
+@pytest.fixture(scope="session")
+def django_db_keepdb() -> bool:
+    return True
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
+    # Idempotent: a kept database already holds both, unless a transactional test emptied it.
     with django_db_blocker.unblock():
         load_taxonomy()
         sync_roles()

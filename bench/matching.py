@@ -334,7 +334,7 @@ def _floor(concept: Any) -> float:
 
 
 def measure() -> dict[str, Any]:
-    from asmhub.funding import index, matching
+    from asmhub.funding import index, matching, scoring
     from asmhub.funding.models import FundingCycle
     from bench.matching_sql import rank_in_database
 
@@ -347,11 +347,11 @@ def measure() -> dict[str, Any]:
     platform, floor, peer = [], [], []
     for concept in concepts:
         matching.rank_donors(concept, today=today)  # warm the caches of this concept's rules
-        facts = matching._facts(concept, today)
+        facts = scoring.read_facts(concept, today)
         hits = {
             f"{c.rule}|{c.starts_on.isoformat()}"
             for c in FundingCycle.objects.all().only("rule", "starts_on")
-            if matching._first_between(c.rule, c.starts_on, facts.today, facts.until)
+            if scoring.first_between(c.rule, c.starts_on, facts.today, facts.until)
         }
         for _ in range(REPEATS):
             started = time.perf_counter()

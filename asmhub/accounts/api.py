@@ -3,7 +3,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from asmhub.accounts.auth import SIGNED_IN
+from asmhub.accounts.auth import SIGNED_IN, signed_in
 from asmhub.core import permissions
 from asmhub.core.api_schemas import answers
 
@@ -26,12 +26,12 @@ class MeOut(Schema):
     summary="The signed-in user, their organization and roles",
 )
 def me(request: HttpRequest) -> Any:
-    user = request.user
+    user = signed_in(request)
     return {
         "username": user.get_username(),
-        "name": user.get_full_name(),  # type: ignore[union-attr]
-        "organization": user.organization.slug if user.organization else None,  # type: ignore[union-attr]
-        "roles": user.roles(),  # type: ignore[union-attr]
+        "name": user.get_full_name(),
+        "organization": user.organization.slug if user.organization else None,
+        "roles": user.roles(),
         "can_contribute": permissions.can_contribute(user),
         "is_editor": permissions.is_editor(user),
         "can_view_contact_details": permissions.can_view_contact_details(user),

@@ -11,11 +11,22 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer, django_auth
 
+from asmhub.accounts.models import User
 from asmhub.accounts.services import authenticate_token
+
+
+def signed_in(request: HttpRequest) -> User:
+    """The account of a request that only signed-in users reach (``login_required``, or
+    ``SIGNED_IN`` on the API): a typed ``User`` rather than ``User | AnonymousUser``."""
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied
+    return user
 
 
 class TokenAuth(HttpBearer):

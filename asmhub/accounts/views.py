@@ -13,8 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from asmhub.accounts.auth import signed_in
 from asmhub.accounts.forms import QueuedPasswordResetForm, TokenForm
-from asmhub.accounts.models import ApiToken, User
+from asmhub.accounts.models import ApiToken
 from asmhub.core import personal_data
 from asmhub.directory.views import json_download
 
@@ -47,18 +48,19 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
 
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
+    user = signed_in(request)
     form = TokenForm(request.POST or None)
     new_token = None
     if request.method == "POST" and form.is_valid():
         days = form.cleaned_data["days"]
         expires = timezone.now() + timedelta(days=days) if days else None
-        _token, new_token = ApiToken.issue(request.user, form.cleaned_data["name"], expires)  # type: ignore[arg-type]
+        _token, new_token = ApiToken.issue(user, form.cleaned_data["name"], expires)
         form = TokenForm()
     context = {
         "form": form,
         "new_token": new_token,
-        "tokens": request.user.api_tokens.all(),  # type: ignore[union-attr]
-        "roles": request.user.roles(),  # type: ignore[union-attr]
+        "tokens": user.api_tokens.all(),
+        "roles": user.roles(),
     }
     return render(request, "accounts/profile.html", context)
 
@@ -75,7 +77,7 @@ def revoke_token(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def my_data(request: HttpRequest) -> HttpResponse:
     """Everything the platform holds about the signed-in account, as one JSON file."""
-    user: User = request.user  # type: ignore[assignment]
+    user = signed_in(request)
     document = personal_data.export(user, personal_data.Subject(user=user))
     return json_download(document, f"personal-data-{user.username}.json")
 
@@ -84,7 +86,7 @@ def my_data(request: HttpRequest) -> HttpResponse:
 @require_POST
 def erase_account(request: HttpRequest) -> HttpResponse:
     """Erase the signed-in account on its owner's request, after they type its username."""
-    user: User = request.user  # type: ignore[assignment]
+    user = signed_in(request)
     if request.POST.get("confirm") != user.username:
         messages.error(request, _("Type your username to confirm the erasure of your account."))
         return redirect("accounts:profile")

@@ -26,8 +26,17 @@ from django.utils.translation import gettext as _
 
 from asmhub.briefs.drafting import cite_page, money
 from asmhub.briefs.models import CountryFacts, CountryFigure
+from asmhub.calendar.services import Filter, events_matching
 from asmhub.convenings.report_sections import Draft
 from asmhub.core import permissions
+from asmhub.directory.models import Organization, Person
+from asmhub.funding.iati_models import Footprint
+from asmhub.funding.models import DonorProfile
+from asmhub.library.models import Fact, Resource, SuccessStory
+from asmhub.monitoring import present, services, snapshot
+from asmhub.monitoring.models import AdminUnit
+from asmhub.monitoring.scope import scope_from
+from asmhub.monitoring.tax_models import LegalTax
 from asmhub.taxonomy.models import Country
 
 # The figures every profile should have; one missing is a data gap.
@@ -157,7 +166,6 @@ def legal(country: Country) -> Draft:
 
 
 def taxes(country: Country) -> Draft:
-    from asmhub.monitoring.tax_models import LegalTax
 
     draft = Draft()
     today = dt.date.today()
@@ -189,9 +197,6 @@ def taxes(country: Country) -> Draft:
 
 def monitoring(country: Country) -> Draft:
     """Sites, the need index by province and incidents: aggregates everyone may read."""
-    from asmhub.monitoring import present, services, snapshot
-    from asmhub.monitoring.models import AdminUnit
-    from asmhub.monitoring.scope import scope_from
 
     draft = Draft()
     scope = scope_from({})
@@ -262,7 +267,6 @@ def monitoring(country: Country) -> Draft:
 
 
 def presence(country: Country) -> Draft:
-    from asmhub.directory.models import Organization, Person
 
     draft = Draft()
     viewer = AnonymousUser()
@@ -292,8 +296,6 @@ def presence(country: Country) -> Draft:
 
 
 def donors(country: Country) -> Draft:
-    from asmhub.funding.iati_models import Footprint
-    from asmhub.funding.models import DonorProfile
 
     draft = Draft()
     totals = (
@@ -302,7 +304,6 @@ def donors(country: Country) -> Draft:
         .annotate(activities=Sum("activities"), amount=Sum("amount"))
         .order_by("-amount")[:8]
     )
-    from asmhub.directory.models import Organization
 
     names = Organization.objects.in_bulk([t["donor"] for t in totals])
     for row in totals:
@@ -348,7 +349,6 @@ def donors(country: Country) -> Draft:
 
 
 def events(country: Country) -> Draft:
-    from asmhub.calendar.services import Filter, events_matching
 
     draft = Draft()
     found = events_matching(AnonymousUser(), Filter(countries=(country.code,))).order_by("-start")[
@@ -365,7 +365,6 @@ def events(country: Country) -> Draft:
 
 
 def library(country: Country) -> Draft:
-    from asmhub.library.models import Fact, Resource, SuccessStory
 
     draft = Draft()
     viewer = AnonymousUser()

@@ -18,13 +18,13 @@ from asmhub.briefs.models import (
     CountryFigure,
     NetworkResource,
 )
+from asmhub.library.models import Resource
 from asmhub.taxonomy.models import Country, LeverIssue, Mineral
 
 DEMO_FILE = Path(__file__).resolve().parent / "data" / "demo.yaml"
 
 
 def _resource(title: str) -> Any:
-    from asmhub.library.models import Resource
 
     found = Resource.objects.filter(title=title).first()
     if found is None:

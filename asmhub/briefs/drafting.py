@@ -28,6 +28,13 @@ from django.utils.translation import override
 
 from asmhub.convenings.report_sections import Draft
 from asmhub.core import permissions
+from asmhub.directory.models import Organization, Person
+from asmhub.funding.iati_models import Activity
+from asmhub.funding.models import Concept, DonorProfile, Priority, Project
+from asmhub.library.models import Fact, SuccessStory
+from asmhub.monitoring import need, present, services, snapshot
+from asmhub.monitoring.models import AdminUnit
+from asmhub.monitoring.scope import Scope, scope_from
 from asmhub.taxonomy.models import LeverIssue
 
 OUTLINE_FILE = Path(__file__).resolve().parent / "data" / "issue_brief.yaml"
@@ -80,7 +87,6 @@ class Context:
 
 
 def issue(context: Context) -> Draft:
-    from asmhub.library.models import Fact
 
     draft = Draft()
     number = draft.cite(context.issue, context.issue.tr("name"))
@@ -133,7 +139,6 @@ def _programme_label(programme: Any) -> str:
 
 
 def _components(slug: str) -> list[Any]:
-    from asmhub.monitoring import need
 
     return [c for c in need.components() if c.lever_issue == slug]
 
@@ -141,9 +146,6 @@ def _components(slug: str) -> list[Any]:
 def evidence(context: Context) -> Draft:
     """Per programme: the need index's components that show the issue and the areas where
     each is most seen, then the map's observations that show it."""
-    from asmhub.monitoring import present, services, snapshot
-    from asmhub.monitoring.models import AdminUnit
-    from asmhub.monitoring.scope import Scope, scope_from
 
     draft = Draft()
     slug = context.issue.slug
@@ -257,7 +259,6 @@ def evidence(context: Context) -> Draft:
 
 
 def stories(context: Context) -> Draft:
-    from asmhub.library.models import SuccessStory
 
     draft = Draft()
     found = context.published(SuccessStory.objects.filter(lever_issues=context.issue)).order_by(
@@ -280,8 +281,6 @@ def stories(context: Context) -> Draft:
 
 
 def funding(context: Context) -> Draft:
-    from asmhub.funding.iati_models import Activity
-    from asmhub.funding.models import DonorProfile, Priority
 
     draft = Draft()
     profiles = context.published(DonorProfile.objects.all())
@@ -335,7 +334,6 @@ def funding(context: Context) -> Draft:
 
 
 def champions(context: Context) -> Draft:
-    from asmhub.directory.models import Organization, Person
 
     draft = Draft()
     people = context.published(
@@ -366,7 +364,6 @@ def champions(context: Context) -> Draft:
 
 
 def projects(context: Context) -> Draft:
-    from asmhub.funding.models import Project
 
     draft = Draft()
     found = (
@@ -392,7 +389,6 @@ def projects(context: Context) -> Draft:
 
 
 def ask(context: Context) -> Draft:
-    from asmhub.funding.models import Concept
 
     draft = Draft()
     found = (

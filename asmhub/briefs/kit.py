@@ -19,13 +19,17 @@ from django.utils.translation import gettext as _
 from asmhub.briefs.models import MessageFact, NetworkResource, PressKit
 from asmhub.convenings.report_sections import Draft
 from asmhub.core import permissions
+from asmhub.funding.matching import rank_donors
+from asmhub.funding.models import Concept
+from asmhub.funding.targeting import entry_point_for
+from asmhub.library.models import Fact, Resource, ResourceType, SuccessStory
+from asmhub.strategy.models import Indicator
 
 MESSAGE_SIZE = 8
 DEFAULT_YEARS = 2.0
 
 
 def message_facts(user: Any) -> list[Any]:
-    from asmhub.library.models import Fact
 
     visible = permissions.visible(user, Fact.objects.all()).select_related("resource")
     chosen = [m.fact_id for m in MessageFact.objects.order_by("position", "id")]
@@ -51,8 +55,6 @@ def message(user: Any) -> Draft:
 
 
 def toolkit(user: Any) -> Draft:
-    from asmhub.library.models import Resource, ResourceType, SuccessStory
-    from asmhub.strategy.models import Indicator
 
     draft = Draft()
     for story in permissions.visible(user, SuccessStory.objects.all()).order_by("-stage", "title")[
@@ -82,9 +84,6 @@ def _years(concept: Any) -> float:
 
 
 def pickings(user: Any, limit: int = 5) -> tuple[Draft, Draft]:
-    from asmhub.funding.matching import rank_donors
-    from asmhub.funding.models import Concept
-    from asmhub.funding.targeting import entry_point_for
 
     ranked = []
     for concept in permissions.visible(user, Concept.objects.all()).order_by("title"):

@@ -11,14 +11,13 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
-from asmhub.convenings.report_render import DEFAULT_COLOUR
+from asmhub.convenings.report_render import DEFAULT_COLOUR, blocks
 from asmhub.core.services import site_url
 
 
 def document(
     title: str, subtitle: str, sections: list[dict[str, Any]], state: str = ""
 ) -> dict[str, Any]:
-    from asmhub.convenings.report_render import blocks
 
     return {
         "title": title,

@@ -21,13 +21,15 @@ from django.utils.translation import get_language, gettext_lazy, override
 from django.utils.translation import gettext as _
 
 from asmhub.briefs import drafting
+from asmhub.briefs.country import CountryLink
 from asmhub.briefs.models import Brief, BriefVersion
 from asmhub.briefs.signals import brief_published
 from asmhub.convenings.report_render import blocks
 from asmhub.core import permissions
 from asmhub.core.actions import Action
 from asmhub.core.services import HomeStat
-from asmhub.taxonomy.models import LeverIssue
+from asmhub.taxonomy.models import Country, LeverIssue
+from asmhub.taxonomy.registry import TaggedSection
 
 
 def language() -> str:
@@ -298,14 +300,10 @@ def home_stats(user: Any) -> list[HomeStat]:
 
 
 def tagged_briefs(user: Any, term: Any) -> list[Any]:
-    from asmhub.taxonomy.models import Country
-    from asmhub.taxonomy.registry import TaggedSection
 
     if isinstance(term, LeverIssue):
         found = list(published_briefs(user).filter(lever_issue=term))
         return [TaggedSection(gettext_lazy("Briefs"), found)] if found else []
     if isinstance(term, Country):
-        from asmhub.briefs.country import CountryLink
-
         return [TaggedSection(gettext_lazy("Country profile"), [CountryLink(term)])]
     return []

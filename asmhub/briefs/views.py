@@ -16,12 +16,29 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from asmhub.briefs import country as profiles
+from asmhub.briefs import kit, services
 from asmhub.briefs import render as files
-from asmhub.briefs import services
-from asmhub.briefs.forms import FactsForm, FigureForm, PublishForm, SectionForm
-from asmhub.briefs.models import Brief, BriefVersion, CountryFacts, CountryFigure
+from asmhub.briefs.forms import (
+    FactsForm,
+    FigureForm,
+    NetworkResourceForm,
+    PressKitForm,
+    PublishForm,
+    SectionForm,
+)
+from asmhub.briefs.models import (
+    Brief,
+    BriefVersion,
+    CountryFacts,
+    CountryFigure,
+    MessageFact,
+    NetworkResource,
+)
+from asmhub.briefs.packs import pack
 from asmhub.core import permissions
-from asmhub.core.models import AuditEntry
+from asmhub.core.actions import audit
+from asmhub.funding.models import Concept, DonorProfile
+from asmhub.library.models import Fact
 from asmhub.taxonomy.models import Country, LeverIssue
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -249,7 +266,7 @@ def _editor_write(request: HttpRequest, instance: Any, form: Any, verb: str) -> 
         if isinstance(saved, CountryFigure):
             saved.entered_by = request.user  # type: ignore[assignment]
         saved.save()
-        AuditEntry.record(
+        audit(
             request.user,
             verb,
             saved,
@@ -310,7 +327,6 @@ def facts_edit(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _pack_choice(request: HttpRequest) -> tuple[list[Any], list[Any]]:
-    from asmhub.funding.models import Concept, DonorProfile
 
     if not (permissions.is_member(request.user) or permissions.is_editor(request.user)):
         raise PermissionDenied(_("Donor packs are for members of the network."))
@@ -338,7 +354,6 @@ def packs(request: HttpRequest) -> HttpResponse:
 
 
 def _pack_doc(request: HttpRequest, slug: str) -> tuple[dict[str, Any], list[Any]]:
-    from asmhub.briefs.packs import pack
 
     donors, concepts = _pack_choice(request)
     profile = next((d for d in donors if d.organization.slug == slug), None)
@@ -383,7 +398,6 @@ def pack_file(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
 
 
 def campaign(request: HttpRequest) -> HttpResponse:
-    from asmhub.briefs import kit
 
     doc = files.document(_("The campaign kit"), "", kit.campaign(request.user))
     return render(
@@ -394,7 +408,6 @@ def campaign(request: HttpRequest) -> HttpResponse:
 
 
 def campaign_file(request: HttpRequest, kind: str) -> HttpResponse:
-    from asmhub.briefs import kit
 
     doc = files.document(_("The campaign kit"), "", kit.campaign(request.user))
     return _file(doc, "campaign-kit", kind)
@@ -404,8 +417,6 @@ def campaign_file(request: HttpRequest, kind: str) -> HttpResponse:
 def message_edit(request: HttpRequest) -> HttpResponse:
     """Editors choose the message's facts and their order: a position per fact, blank to
     leave a fact out."""
-    from asmhub.briefs.models import MessageFact
-    from asmhub.library.models import Fact
 
     if not permissions.is_editor(request.user):
         raise PermissionDenied(_("Only an editor may choose the message."))
@@ -432,7 +443,7 @@ def message_edit(request: HttpRequest) -> HttpResponse:
                     [MessageFact(fact_id=pk, position=p) for pk, p in wanted.items()]
                 )
                 if facts:  # the entry names the message by its first fact
-                    AuditEntry.record(
+                    audit(
                         request.user,
                         "update",
                         facts[0],
@@ -451,15 +462,13 @@ def message_edit(request: HttpRequest) -> HttpResponse:
 @login_required
 def resource_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """Editors list what the network has to campaign with and what it needs."""
-    from asmhub.briefs.forms import NetworkResourceForm
-    from asmhub.briefs.models import NetworkResource
 
     if not permissions.is_editor(request.user):
         raise PermissionDenied(_("Only an editor may change the campaign's resources."))
     row = get_object_or_404(NetworkResource, pk=pk) if pk else NetworkResource()
     if request.method == "POST" and pk and "delete" in request.POST:
         with transaction.atomic():
-            AuditEntry.record(request.user, "delete", row, {"title": {"from": row.title}})
+            audit(request.user, "delete", row, {"title": {"from": row.title}})
             row.delete()
         messages.success(request, _("Removed."))
         return redirect("briefs:resources")
@@ -480,7 +489,6 @@ def resource_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 
 def press(request: HttpRequest) -> HttpResponse:
-    from asmhub.briefs import kit
 
     found = kit.press_kit()
     return render(
@@ -496,8 +504,6 @@ def press(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def press_edit(request: HttpRequest) -> HttpResponse:
-    from asmhub.briefs import kit
-    from asmhub.briefs.forms import PressKitForm
 
     if not permissions.is_editor(request.user):
         raise PermissionDenied(_("Only an editor may change the press kit."))

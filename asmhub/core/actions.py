@@ -1,21 +1,27 @@
 """Writes that need a permission check and leave an audit entry go through actions.
 
 An action checks, then runs its change in one transaction together with the audit
-entry, so a refused or failed write leaves nothing behind.
+entry, so a refused or failed write leaves nothing behind. This module is the only one
+that writes ``AuditEntry`` rows (``core/tests/test_layout.py`` keeps it so): writes that
+are not an ``Action`` subclass (imports, ingests, exports of personal data) record their
+entry through ``audit`` inside their own transaction.
 """
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
-from asmhub.core import permissions
+from asmhub.core import permissions, revisions
 from asmhub.core.models import AuditEntry, Contribution, Revision, Status
 from asmhub.core.signals import revision_changed, send_on_commit, status_changed
+
+if TYPE_CHECKING:
+    from asmhub.core.permissions import Visitor
 
 C = TypeVar("C", bound=Contribution)
 
@@ -30,9 +36,19 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
+def audit(
+    actor: Visitor | None, verb: str, obj: models.Model, changes: dict[str, Any] | None = None
+) -> AuditEntry:
+    """The audit entry of a write the caller makes in its transaction: who (an anonymous
+    visitor is recorded as nobody), what verb, on which record, with which changes."""
+    return AuditEntry.record(actor, verb, obj, changes)
+
+
 class Action(Generic[C]):
-    def __init__(self, user: Any, instance: C) -> None:
-        self.user = user
+    def __init__(self, user: Visitor, instance: C) -> None:
+        # Any, not Visitor: once check() has passed, subclasses store the user in foreign
+        # keys (created_by, decided_by), which an anonymous visitor never reaches.
+        self.user: Any = user
         self.instance = instance
         self.verb = ""
 
@@ -59,7 +75,7 @@ class SaveContribution(Action[C]):
 
     def __init__(
         self,
-        user: Any,
+        user: Visitor,
         instance: C,
         values: dict[str, Any],
         relations: dict[str, Any] | None = None,
@@ -82,8 +98,6 @@ class SaveContribution(Action[C]):
     def _propose(self) -> Revision:
         """Keep the change aside for an editor; the record stays as it is meanwhile.
         An earlier proposal for the same record still awaiting review is replaced."""
-        from asmhub.core import revisions
-
         model = type(self.instance)
         plain, m2m = revisions.changed_only(self.instance, self.values, self.relations)
         candidate = model._default_manager.get(pk=self.instance.pk)
@@ -173,7 +187,7 @@ class ChangeStatus(Action[C]):
         Status.ARCHIVED: ({Status.PUBLISHED, Status.DRAFT, Status.SUBMITTED}, True),
     }
 
-    def __init__(self, user: Any, instance: C, target: str) -> None:
+    def __init__(self, user: Visitor, instance: C, target: str) -> None:
         super().__init__(user, instance)
         self.target = target
         self.verb = f"status:{target}"
@@ -220,7 +234,7 @@ class ReviewRevision(Action[Any]):
     record's audit trail shows each field) or rejects it with a note; either way the
     decision is recorded on the record."""
 
-    def __init__(self, user: Any, revision: Revision, approve: bool, note: str = "") -> None:
+    def __init__(self, user: Visitor, revision: Revision, approve: bool, note: str = "") -> None:
         target = revision.target
         if target is None:
             raise PermissionDenied(_("The record this change was proposed for is gone."))
@@ -238,8 +252,6 @@ class ReviewRevision(Action[Any]):
 
     def apply(self) -> dict[str, Any]:
         from django.utils import timezone
-
-        from asmhub.core import revisions
 
         model = type(self.instance)
         if self.approve:

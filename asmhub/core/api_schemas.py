@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from ninja import Schema, Status
 
+from asmhub.core.actions import SaveContribution
 from asmhub.core.facets import FacetResult
+
+if TYPE_CHECKING:
+    from asmhub.core.permissions import Visitor
 
 
 class Ref(Schema):
@@ -95,15 +99,13 @@ def filter_params(filters: Schema) -> dict[str, list[str]]:
 
 
 def contribute(
-    user: Any, instance: Any, resolve: Callable[[], tuple[dict[str, Any], dict[str, Any]]]
-) -> Status:
+    user: Visitor, instance: Any, resolve: Callable[[], tuple[dict[str, Any], dict[str, Any]]]
+) -> Status[Any]:
     """Save a contribution from an API payload: 200 with the record, or 422 or 403 saying why.
 
     ``resolve`` turns the payload into plain values and many-to-many relations, raising
     ValueError that names the field when a slug or code is unknown.
     """
-    from asmhub.core.actions import SaveContribution
-
     try:
         plain, relations = resolve()
         return Status(200, SaveContribution(user, instance, plain, relations).execute())

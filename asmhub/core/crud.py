@@ -24,7 +24,7 @@ from asmhub.core.models import Contribution
 PAGE_SIZE = 25
 
 
-def paginate(request: HttpRequest, queryset: QuerySet[Any], size: int = PAGE_SIZE) -> Page:
+def paginate(request: HttpRequest, queryset: QuerySet[Any], size: int = PAGE_SIZE) -> Page[Any]:
     return Paginator(queryset, size).get_page(request.GET.get("page"))
 
 
@@ -56,7 +56,7 @@ def get_visible(request: HttpRequest, queryset: QuerySet[Any], **lookup: Any) ->
     return obj
 
 
-class ContributionForm(forms.ModelForm):
+class ContributionForm(forms.ModelForm[Any]):
     """A ModelForm that knows its user, and which of its fields are many-to-many."""
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:

@@ -22,6 +22,8 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 
+from asmhub.core.services import served_origin
+
 
 def _nul_parameter(request: HttpRequest) -> str | None:
     sources = [request.GET, request.POST] if request.method == "POST" else [request.GET]
@@ -68,8 +70,6 @@ class SiteAddressMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        from asmhub.core.services import served_origin
-
         token = served_origin.set(request.build_absolute_uri("/").rstrip("/"))
         try:
             return self.get_response(request)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -10,6 +10,9 @@ from django.db import models
 from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from asmhub.core.permissions import Visitor
 
 
 class Translatable(models.Model):
@@ -122,7 +125,11 @@ class AuditEntry(models.Model):
 
     @classmethod
     def record(
-        cls, actor: Any, action: str, obj: models.Model, changes: dict[str, Any] | None = None
+        cls,
+        actor: Visitor | None,
+        action: str,
+        obj: models.Model,
+        changes: dict[str, Any] | None = None,
     ) -> AuditEntry:
         return cls.objects.create(
             actor=actor if getattr(actor, "is_authenticated", False) else None,

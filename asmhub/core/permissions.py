@@ -7,42 +7,50 @@ secretariat administrators manage everything.
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
 from django.db.models import Model, Q, QuerySet
 
 from asmhub.core.models import Status
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from asmhub.accounts.models import User
+
+    # Who asks: a signed-in user or an anonymous visitor (``request.user``).
+    Visitor: TypeAlias = User | AnonymousUser
+
 M = TypeVar("M", bound=Model)
 
 
-def is_editor(user: Any) -> bool:
+def is_editor(user: Visitor) -> bool:
     return bool(user.is_authenticated and user.is_active and user.has_perm("accounts.moderate"))
 
 
-def can_contribute(user: Any) -> bool:
+def can_contribute(user: Visitor) -> bool:
     return bool(user.is_authenticated and user.is_active and user.has_perm("accounts.contribute"))
 
 
-def can_view_contact_details(user: Any) -> bool:
+def can_view_contact_details(user: Visitor) -> bool:
     return bool(
         user.is_authenticated and user.is_active and user.has_perm("directory.view_contact_details")
     )
 
 
-def can_manage_personal_data(user: Any) -> bool:
+def can_manage_personal_data(user: Visitor) -> bool:
     """Export and erase anyone's personal data: secretariat administrators."""
     return bool(
         user.is_authenticated and user.is_active and user.has_perm("directory.manage_personal_data")
     )
 
 
-def _owns(user: Any, obj: Any) -> bool:
+def _owns(user: Visitor, obj: Any) -> bool:
     org_id = getattr(user, "organization_id", None)
     return bool(org_id and getattr(obj, "owner_organization_id", None) == org_id)
 
 
-def represents(user: Any, obj: Any) -> bool:
+def represents(user: Visitor, obj: Any) -> bool:
     """Whether ``user`` is a member of the organization that ``obj`` describes: an
     organization's own profile, or a donor's profile for the donor organization's members.
     Records say which organization they describe with ``described_organization_id``."""
@@ -55,7 +63,7 @@ def represents(user: Any, obj: Any) -> bool:
     )
 
 
-def can_change(user: Any, obj: Any) -> bool:
+def can_change(user: Visitor, obj: Any) -> bool:
     """Editors change anything; members change what their organization contributed, and
     their organization's own profile (see ``change_needs_review``)."""
     if is_editor(user):
@@ -63,7 +71,7 @@ def can_change(user: Any, obj: Any) -> bool:
     return can_contribute(user) and (_owns(user, obj) or represents(user, obj))
 
 
-def change_needs_review(user: Any, obj: Any) -> bool:
+def change_needs_review(user: Visitor, obj: Any) -> bool:
     """Whether a change by ``user`` to ``obj`` is kept as a proposal for an editor to
     approve instead of being applied: a published profile changed by the organization it
     describes (not its contributor), so that the public page stays stable meanwhile."""
@@ -72,11 +80,11 @@ def change_needs_review(user: Any, obj: Any) -> bool:
     return getattr(obj, "status", None) == Status.PUBLISHED and represents(user, obj)
 
 
-def can_review_revisions(user: Any) -> bool:
+def can_review_revisions(user: Visitor) -> bool:
     return is_editor(user)
 
 
-def can_view_revision(user: Any, revision: Any) -> bool:
+def can_view_revision(user: Visitor, revision: Any) -> bool:
     """Editors, and the members of the organization whose profile the proposal changes."""
     if is_editor(user):
         return True
@@ -84,15 +92,15 @@ def can_view_revision(user: Any, revision: Any) -> bool:
     return target is not None and represents(user, target)
 
 
-def can_publish(user: Any, obj: Any) -> bool:
+def can_publish(user: Visitor, obj: Any) -> bool:
     return is_editor(user)
 
 
-def can_view(user: Any, obj: Any) -> bool:
+def can_view(user: Visitor, obj: Any) -> bool:
     return getattr(obj, "status", Status.PUBLISHED) == Status.PUBLISHED or can_change(user, obj)
 
 
-def if_visible(user: Any, obj: M | None) -> M | None:
+def if_visible(user: Visitor, obj: M | None) -> M | None:
     """``obj`` when ``user`` may see it, else None: what a published record names of a
     draft (its parent, its organizer) is shown only to those who may see that draft."""
     if obj is None or not can_view(user, obj):
@@ -100,7 +108,7 @@ def if_visible(user: Any, obj: M | None) -> M | None:
     return obj
 
 
-def find_visible(user: Any, queryset: QuerySet[M], **lookup: Any) -> M | None:
+def find_visible(user: Visitor, queryset: QuerySet[M], **lookup: Any) -> M | None:
     """The record of ``queryset`` matching ``lookup`` if ``user`` may see it, else None.
 
     References given by slug (a parent, an organizer, a proposer) are resolved through
@@ -109,7 +117,7 @@ def find_visible(user: Any, queryset: QuerySet[M], **lookup: Any) -> M | None:
     return visible(user, queryset).filter(**lookup).first()
 
 
-def visible(user: Any, queryset: QuerySet[M]) -> QuerySet[M]:
+def visible(user: Visitor, queryset: QuerySet[M]) -> QuerySet[M]:
     """The records of ``queryset`` that ``user`` may see."""
     if is_editor(user):
         return queryset
@@ -120,7 +128,7 @@ def visible(user: Any, queryset: QuerySet[M]) -> QuerySet[M]:
     return queryset.filter(condition)
 
 
-def donor_organization_id(user: Any) -> int | None:
+def donor_organization_id(user: Visitor) -> int | None:
     """The donor a user works for: their organization, when it has a donor profile."""
     from asmhub.funding.models import DonorProfile
 
@@ -130,7 +138,7 @@ def donor_organization_id(user: Any) -> int | None:
     return org_id if DonorProfile.objects.filter(organization_id=org_id).exists() else None
 
 
-def proposes(user: Any, concept: Any) -> bool:
+def proposes(user: Visitor, concept: Any) -> bool:
     """Whether ``user`` is a member of one of the concept's proposing organizations (or of
     the organization that contributed it, when it names no proposer)."""
     org_id = getattr(user, "organization_id", None)
@@ -141,7 +149,7 @@ def proposes(user: Any, concept: Any) -> bool:
     return not concept.proposers.exists() and concept.owner_organization_id == org_id
 
 
-def can_engage_concept(user: Any, concept: Any) -> bool:
+def can_engage_concept(user: Visitor, concept: Any) -> bool:
     """Donor officers save a published concept, express interest and write to its
     proposers, unless their own organization proposes it."""
     return (
@@ -151,7 +159,7 @@ def can_engage_concept(user: Any, concept: Any) -> bool:
     )
 
 
-def can_view_conversation(user: Any, concept: Any, donor_id: int) -> bool:
+def can_view_conversation(user: Visitor, concept: Any, donor_id: int) -> bool:
     """A conversation between a donor and a concept's proposers is theirs alone: the
     donor's members and the proposers' members see it, no one else."""
     if not (user.is_authenticated and user.is_active):
@@ -165,26 +173,26 @@ def can_view_conversation(user: Any, concept: Any, donor_id: int) -> bool:
 # its goals are the secretariat's, its actions their owners'.
 
 
-def is_member(user: Any) -> bool:
+def is_member(user: Visitor) -> bool:
     """Signed in as a member organization's user or as an editor."""
     return can_contribute(user) or is_editor(user)
 
 
-def can_see_item(user: Any, item: Any) -> bool:
+def can_see_item(user: Visitor, item: Any) -> bool:
     """A goal, action or indicator marked members-only is shown to members only."""
     return not getattr(item, "members_only", False) or is_member(user)
 
 
-def can_edit_goal(user: Any, goal: Any) -> bool:
+def can_edit_goal(user: Visitor, goal: Any) -> bool:
     """Editors and the secretariat edit every goal, its objectives and indicators."""
     return is_editor(user)
 
 
-def _org_of(user: Any) -> int | None:
+def _org_of(user: Visitor) -> int | None:
     return getattr(user, "organization_id", None) if user.is_authenticated else None
 
 
-def can_add_action(user: Any, goal: Any) -> bool:
+def can_add_action(user: Visitor, goal: Any) -> bool:
     """Editors, and members of the organization that owns the goal."""
     if is_editor(user):
         return True
@@ -192,7 +200,7 @@ def can_add_action(user: Any, goal: Any) -> bool:
     return bool(can_contribute(user) and org_id and goal.owner_organization_id == org_id)
 
 
-def can_edit_action(user: Any, action: Any) -> bool:
+def can_edit_action(user: Visitor, action: Any) -> bool:
     """Editors; members of the organization that owns the action or its goal."""
     if is_editor(user):
         return True

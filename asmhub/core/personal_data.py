@@ -18,7 +18,7 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.apps import apps
@@ -50,7 +50,7 @@ from asmhub.convenings.models import (
 )
 from asmhub.convenings.poll_models import Reminder
 from asmhub.core import permissions
-from asmhub.core.actions import Action
+from asmhub.core.actions import Action, audit
 from asmhub.core.models import AuditEntry, Notification, Status
 from asmhub.directory.models import Affiliation, ConsentRecord, ContactDetails, Person
 from asmhub.funding.engagement_models import SavedConcept
@@ -62,6 +62,9 @@ from asmhub.outreach.models import (
     NewsletterRecipient,
     PendingAlert,
 )
+
+if TYPE_CHECKING:
+    from asmhub.core.permissions import Visitor
 
 FORMAT = "asmhub-personal-data/1"
 ERASED = "[erased]"
@@ -494,7 +497,7 @@ def gather(subject: Subject) -> dict[str, Any]:
     return data
 
 
-def check_may_handle(actor: Any, subject: Subject) -> None:
+def check_may_handle(actor: Visitor, subject: Subject) -> None:
     """Administrators handle anyone's data; a signed-in user only their own account's.
 
     ``actor`` None is the ``asmhub personal-data`` command, run by whoever runs the server.
@@ -511,13 +514,13 @@ def check_may_handle(actor: Any, subject: Subject) -> None:
         raise PermissionDenied(_("Only a secretariat administrator may handle others' data."))
 
 
-def export(actor: Any, subject: Subject) -> str:
+def export(actor: Visitor, subject: Subject) -> str:
     """The subject's data as one JSON document; the export itself is audited."""
     check_may_handle(actor, subject)
     document = json.dumps(gather(subject), cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
     target = subject.person if subject.person is not None else subject.user
     assert target is not None
-    AuditEntry.record(actor, "personal-data:export", target, {"subject": subject.describe()})
+    audit(actor, "personal-data:export", target, {"subject": subject.describe()})
     return document
 
 
@@ -636,7 +639,7 @@ class ErasePersonalData(Action[Any]):
     deleted or cleared. The audit entry holds the request reference and the counts.
     """
 
-    def __init__(self, user: Any, subject: Subject, reference: str) -> None:
+    def __init__(self, user: Visitor, subject: Subject, reference: str) -> None:
         target = subject.person if subject.person is not None else subject.user
         super().__init__(user, target)
         self.subject = subject

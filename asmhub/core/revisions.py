@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
@@ -18,6 +18,9 @@ from django.db import models
 
 from asmhub.core import permissions
 from asmhub.core.models import Revision
+
+if TYPE_CHECKING:
+    from asmhub.core.permissions import Visitor
 
 
 def _field(model: type[models.Model], name: str) -> Any:
@@ -73,7 +76,7 @@ def changed_only(
     return plain, m2m
 
 
-def pending_for(user: Any, obj: models.Model) -> Revision | None:
+def pending_for(user: Visitor, obj: models.Model) -> Revision | None:
     """The proposal awaiting review for ``obj``, when ``user`` may see it."""
     if obj.pk is None:
         return None

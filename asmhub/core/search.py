@@ -11,12 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from django.apps import apps
 from django.utils.functional import Promise
 from django.utils.module_loading import import_string
+
+if TYPE_CHECKING:
+    from asmhub.core.permissions import Visitor
 
 RESULTS_PER_KIND = 5
 MAX_QUERY_LENGTH = 200
@@ -66,7 +69,7 @@ def clean(text: str) -> str:
     return " ".join(text.split())[:MAX_QUERY_LENGTH]
 
 
-def search_everything(user: Any, text: str, limit: int = RESULTS_PER_KIND) -> list[SearchGroup]:
+def search_everything(user: Visitor, text: str, limit: int = RESULTS_PER_KIND) -> list[SearchGroup]:
     """Every kind of record that matches ``text`` for ``user``; kinds without a match are
     left out. An empty query finds nothing."""
     text = clean(text)

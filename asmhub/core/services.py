@@ -7,7 +7,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from django.apps import apps
@@ -17,6 +17,9 @@ from django.utils.functional import Promise
 from django.utils.module_loading import import_string
 
 from asmhub.core import permissions
+
+if TYPE_CHECKING:
+    from asmhub.core.permissions import Visitor
 
 MANDATE_FILE = Path(__file__).resolve().parent / "data" / "mandate.yaml"
 
@@ -49,7 +52,7 @@ class HomeStat:
     url: str
 
 
-def home_stats(user: Any) -> list[HomeStat]:
+def home_stats(user: Visitor) -> list[HomeStat]:
     """What each app holds, for the home page, in INSTALLED_APPS order.
 
     An app declares ``home_stats = "dotted.path"`` on its AppConfig: a function of the user
@@ -64,7 +67,7 @@ def home_stats(user: Any) -> list[HomeStat]:
     return found
 
 
-def home_context(user: Any) -> dict[str, Any]:
+def home_context(user: Visitor) -> dict[str, Any]:
     from asmhub.directory.models import Organization, Person
     from asmhub.taxonomy.models import Country, LeverIssue, MDGGoal, SDGGoal
 

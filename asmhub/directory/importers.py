@@ -18,8 +18,9 @@ from django.core.validators import EmailValidator, URLValidator
 from django.db import transaction
 from django.utils.text import slugify
 
+from asmhub.core.actions import audit
 from asmhub.core.filelimits import sheet_limits, zip_limits
-from asmhub.core.models import AuditEntry, Status
+from asmhub.core.models import Status
 from asmhub.directory.models import Affiliation, ContactDetails, Organization, Person
 from asmhub.lib.tabular import ImportIssue, Table, TabularError, read_table, split_list
 from asmhub.taxonomy.lookup import Lookup
@@ -283,7 +284,7 @@ def _write_organizations(
         saved[org.slug] = org
         result.created += created
         result.updated += not created
-        AuditEntry.record(actor, "import", org, {"file": result.file})
+        audit(actor, "import", org, {"file": result.file})
     refs = (
         {o.slug: o for o in Organization.objects.all()}
         | {o.name.lower(): o for o in Organization.objects.all()}
@@ -325,7 +326,7 @@ def _write_people(
             )
         result.created += created
         result.updated += not created
-        AuditEntry.record(actor, "import", person, {"file": result.file})
+        audit(actor, "import", person, {"file": result.file})
 
 
 def import_directory(

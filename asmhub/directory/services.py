@@ -6,9 +6,12 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from asmhub.core import permissions
+from asmhub.core.actions import Action
 from asmhub.core.models import AuditEntry, Status
 from asmhub.directory.models import (
     Affiliation,
@@ -25,6 +28,38 @@ DEMO_DIR = Path(__file__).resolve().parent / "data" / "demo"
 
 class DirectoryDataError(ValueError):
     """A directory data file names something that does not exist."""
+
+
+class SaveContactDetails(Action[Person]):
+    """A person's e-mail and phone, saved by a user allowed to see them. The audit entry
+    names the fields that changed but not their values: a record's history is shown to
+    its organization's members, who may not see contact details."""
+
+    FIELDS = ("email", "phone")
+
+    def __init__(self, user: Any, person: Person, email: str, phone: str) -> None:
+        super().__init__(user, person)
+        self.values = {"email": email, "phone": phone}
+        self.verb = "update:contact-details"
+
+    def check(self) -> None:
+        if not permissions.can_view_contact_details(self.user):
+            raise PermissionDenied(_("Only users who may see contact details may change them."))
+
+    def changed(self) -> list[str]:
+        stored = ContactDetails.objects.filter(person=self.instance).first()
+        return [f for f in self.FIELDS if getattr(stored, f, "") != self.values[f]]
+
+    def apply(self) -> dict[str, Any]:
+        changed = self.changed()
+        ContactDetails.objects.update_or_create(person=self.instance, defaults=self.values)
+        return {field: {"changed": True} for field in changed}
+
+    def execute(self) -> Person:
+        self.check()
+        if not self.changed():
+            return self.instance  # nothing to save, nothing to record
+        return super().execute()
 
 
 def contact_details_for(user: Any, person: Person) -> ContactDetails | None:

@@ -16,7 +16,7 @@ from asmhub.core.crud import change_status, edit_contribution, get_visible, list
 from asmhub.core.exports import download
 from asmhub.directory import exports, search, services
 from asmhub.directory.forms import OrganizationForm, PersonForm
-from asmhub.directory.models import Affiliation, ContactDetails, Organization, Person
+from asmhub.directory.models import Affiliation, Organization, Person
 from asmhub.taxonomy.registry import tagged_with
 
 
@@ -159,9 +159,9 @@ def _save_person_extras(person: Any, form: Any) -> None:
         defaults={"title": data["title"], "is_primary": True},
     )
     if "email" in form.fields:
-        ContactDetails.objects.update_or_create(
-            person=person, defaults={"email": data.get("email", ""), "phone": data.get("phone", "")}
-        )
+        services.SaveContactDetails(
+            form.user, person, data.get("email", ""), data.get("phone", "")
+        ).execute()
 
 
 @login_required

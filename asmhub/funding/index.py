@@ -16,23 +16,18 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import models
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from asmhub.core.models import Status
 from asmhub.core.versioned import Versioned
-
-
-class IndexVersion(models.Model):
-    """One row: the token of the funding data the matching index was built from."""
-
-    token = models.CharField(max_length=32)
-
-    class Meta:
-        app_label = "funding"
-
-    def __str__(self) -> str:
-        return self.token
+from asmhub.funding.models import (
+    DonorProfile,
+    Footprint,
+    FundingCycle,
+    IndexVersion,
+    Opportunity,
+    Priority,
+)
 
 
 @dataclass(frozen=True)
@@ -79,8 +74,6 @@ def _bump_on_signal(**kwargs: Any) -> None:
 
 
 def _build(token: str) -> MatchingIndex:
-    from asmhub.funding.models import DonorProfile, Footprint, FundingCycle, Opportunity, Priority
-
     profiles = DonorProfile.objects.filter(status=Status.PUBLISHED)
     ids = set(profiles.values_list("pk", flat=True))
     priorities: dict[int, dict[tuple[str, int], float]] = defaultdict(dict)
@@ -154,8 +147,6 @@ def current() -> MatchingIndex:
 
 def connect_signals() -> None:
     """Bump the token on every write the ranking reads."""
-    from asmhub.funding.models import DonorProfile, FundingCycle, Opportunity, Priority
-
     # Footprint rows are written in bulk by iati.rebuild_footprint, which bumps once itself.
     for model in (DonorProfile, Priority, FundingCycle, Opportunity):
         uid = f"funding-index-{model.__name__}"

@@ -36,9 +36,18 @@ from asmhub.funding.iati_models import (  # noqa: F401  (registered with the app
     Footprint,
     Transaction,
 )
-from asmhub.funding.index import IndexVersion  # noqa: F401  (registered with the app)
 from asmhub.lib.recurrence import TooFrequentError, check_rule, next_after, occurrences
 from asmhub.taxonomy.models import Country, LeverIssue, Mineral, Region, SDGGoal, StakeholderType
+
+
+class IndexVersion(models.Model):
+    """One row: the token of the funding data the matching index (``index.py``) was
+    built from, renewed by every write the ranking reads."""
+
+    token = models.CharField(max_length=32)
+
+    def __str__(self) -> str:
+        return self.token
 
 
 class Instrument(models.TextChoices):

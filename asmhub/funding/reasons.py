@@ -10,8 +10,17 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from asmhub.funding.index import DonorEntry
-from asmhub.funding.matching import PARTS, Match, Part, _Facts, _fit, _money, _Ranking, _score
 from asmhub.funding.models import DonorProfile, Instrument, Opportunity
+from asmhub.funding.scoring import (
+    PARTS,
+    Facts,
+    Match,
+    Part,
+    Ranking,
+    instrument_fit,
+    money,
+    weighted_score,
+)
 
 
 def _sentence(text: str) -> str:
@@ -26,11 +35,11 @@ def _day(value: dt.date) -> str:
     return date_format(value, "j M Y")
 
 
-def _term_name(facts: _Facts, key: tuple[str, int]) -> str:
+def _term_name(facts: Facts, key: tuple[str, int]) -> str:
     return facts.names["issue" if key[0] == "issue" else "goal"][key[1]]
 
 
-def _priorities_reason(ranking: _Ranking, entry: DonorEntry) -> str:
+def _priorities_reason(ranking: Ranking, entry: DonorEntry) -> str:
     stated = {t: entry.priorities[t] for t in ranking.terms if t in entry.priorities}
     if not stated:
         return _("No stated priority on the concept's lever issues or SDG goals.")
@@ -47,7 +56,7 @@ def _priorities_reason(ranking: _Ranking, entry: DonorEntry) -> str:
     return _sentence(text)
 
 
-def _geography_reason(ranking: _Ranking, entry: DonorEntry) -> str:
+def _geography_reason(ranking: Ranking, entry: DonorEntry) -> str:
     facts = ranking.f
     if not facts.countries:
         return _("The concept names no country.")
@@ -69,7 +78,7 @@ def _geography_reason(ranking: _Ranking, entry: DonorEntry) -> str:
     return _sentence("; ".join(parts))
 
 
-def _history_reason(ranking: _Ranking, entry: DonorEntry) -> str:
+def _history_reason(ranking: Ranking, entry: DonorEntry) -> str:
     on_issue, other, amount = ranking.history.get(entry.org, (0.0, 0.0, 0.0))
     if not on_issue and not other:
         return _("No ASM activity of its own in these countries in IATI.")
@@ -81,12 +90,12 @@ def _history_reason(ranking: _Ranking, entry: DonorEntry) -> str:
         "n": int(on_issue + other),
         "where": where,
         "on": int(on_issue),
-        "amount": _money(amount, entry.currency),
+        "amount": money(amount, entry.currency),
     }
 
 
 def _fit_reason(
-    facts: _Facts, size_min: Any, size_max: Any, currency: str, instruments: Sequence[str]
+    facts: Facts, size_min: Any, size_max: Any, currency: str, instruments: Sequence[str]
 ) -> str:
     bits = []
     if facts.instrument and instruments:
@@ -100,15 +109,15 @@ def _fit_reason(
         bits.append(
             _("budget %(b)s against a typical %(lo)s to %(hi)s")
             % {
-                "b": _money(facts.budget, facts.currency),
-                "lo": _money(size_min, currency),
-                "hi": _money(size_max, currency) if size_max is not None else "…",
+                "b": money(facts.budget, facts.currency),
+                "lo": money(size_min, currency),
+                "hi": money(size_max, currency) if size_max is not None else "…",
             }
         )
     return _sentence("; ".join(bits)) if bits else _("Instrument and size not stated.")
 
 
-def _eligibility_reason(ranking: _Ranking, entry: DonorEntry) -> str:
+def _eligibility_reason(ranking: Ranking, entry: DonorEntry) -> str:
     if not ranking.f.types:
         return _("The concept names no proposing organization.")
     if not entry.types:
@@ -119,7 +128,7 @@ def _eligibility_reason(ranking: _Ranking, entry: DonorEntry) -> str:
 
 
 def explain(
-    ranking: _Ranking,
+    ranking: Ranking,
     entry: DonorEntry,
     profile: DonorProfile,
     w: Mapping[str, float],
@@ -162,7 +171,7 @@ def explain(
 
 
 def explain_opportunity(
-    ranking: _Ranking,
+    ranking: Ranking,
     opportunity: Opportunity,
     donors: Mapping[int, DonorProfile],
     w: Mapping[str, float],
@@ -186,7 +195,7 @@ def explain_opportunity(
     if opportunity.donor_id in ranking.history:
         on_issue, other, _amount = ranking.history[opportunity.donor_id]
         history = min(1.0, (on_issue + other / 2) / ranking.saturation)
-    fit = _fit(
+    fit = instrument_fit(
         facts.instrument,
         float(facts.budget) if facts.budget is not None else None,
         opportunity.award_floor,
@@ -242,7 +251,7 @@ def explain_opportunity(
     }
     return Match(
         profile=donors.get(opportunity.donor_id),
-        score=_score(values, w),
+        score=weighted_score(values, w),
         parts=[Part(k, values[k], w[k], reasons[k]) for k in PARTS],
         opportunity=opportunity,
         deadline=closes,

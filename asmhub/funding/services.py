@@ -18,7 +18,9 @@ from django.db.models import Count, Q, QuerySet, Sum
 
 from asmhub.core import permissions
 from asmhub.core.models import AuditEntry, Status
+from asmhub.core.services import HomeStat
 from asmhub.directory.models import Organization, Person
+from asmhub.funding.iati import load_demo_iati
 from asmhub.funding.models import (
     Activity,
     Application,
@@ -74,8 +76,6 @@ def home_stats(user: Any) -> list[Any]:
     """The funding figures on the home page: donors profiled, calls open or coming, needs."""
     from django.urls import reverse
     from django.utils.translation import gettext_lazy as _
-
-    from asmhub.core.services import HomeStat
 
     calls = permissions.visible(user, Opportunity.objects.all()).filter(
         stage__in=[Opportunity.Stage.OPEN, Opportunity.Stage.FORECAST]
@@ -370,8 +370,6 @@ def _load_concepts(demo: _Demo) -> int:
 @transaction.atomic
 def load_demo_funding(directory: Path = DEMO_DIR) -> dict[str, int]:
     """Create or update the seed donors, cycles, opportunities, projects and concepts."""
-    from asmhub.funding.iati import load_demo_iati
-
     demo = _Demo(directory)
     if not demo.orgs:
         raise FundingDataError("load the demo directory first (asmhub load-demo)")

@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import bisect
 import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+
+from asmhub.lib.text import fold
 
 WORD = re.compile(r"[a-z0-9]+")
 QUERY_WORD = re.compile(r"[a-z0-9*?]+")
@@ -37,14 +38,6 @@ MAX_SPANS = 200  # per node and passage: enough for any passage, bounded for a b
 
 class QuerySyntaxError(ValueError):
     """A query that cannot be read; the message says what and where."""
-
-
-def fold(text: str) -> str:
-    """Lower case without accents: 'Écologie' -> 'ecologie'."""
-    if text.isascii():
-        return text.lower()
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
 
 
 def words(text: str) -> list[str]:

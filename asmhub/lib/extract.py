@@ -36,7 +36,11 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
 
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
 from asmhub.lib.archive import ArchiveError, ZipLimits, check_zip
+from asmhub.lib.text import decode_legacy
 
 SUPPORTED = {
     ".pdf": "pdf",
@@ -252,7 +256,7 @@ def _decode(label: str, data: bytes) -> str:
     except UnicodeDecodeError as exc:
         position = exc.start
     try:
-        return data.decode("cp1252")
+        return decode_legacy(data, errors="strict")
     except UnicodeDecodeError:
         raise ExtractionError(
             f"{label}: is not UTF-8 text (byte 0x{data[position]:02x} at position {position});"
@@ -711,37 +715,36 @@ class _HtmlWalker:
 # Markdown
 
 
-_MD_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
-_MD_ATX = re.compile(r" {0,3}(#{1,6})(?:[ \t]+(.*?))??(?:[ \t]+#+)?[ \t]*")
-_MD_SETEXT = re.compile(r" {0,3}(?:=+|-+)[ \t]*")
-_MD_RULE = re.compile(r" {0,3}(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})")
-_MD_QUOTE = re.compile(r"^ {0,3}>[ \t]?")
-_MD_LIST_ITEM = re.compile(r"[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+")
-_MD_REFERENCE = re.compile(r" {0,3}\[[^\]]+\]:\s*\S+.*")
-_MD_TABLE_RULE = re.compile(r"[ \t]*\|?(?:[ \t]*:?-+:?[ \t]*\|)+(?:[ \t]*:?-+:?[ \t]*)?")
-_MD_INLINE = (
-    (re.compile(r"!\[([^\]]*)\]\([^)]*\)"), r"\1"),  # image: its alt text
-    (re.compile(r"!?\[([^\]]*)\]\[[^\]]*\]"), r"\1"),  # reference link
-    (re.compile(r"\[([^\]]*)\]\([^)]*\)"), r"\1"),  # inline link
-    (re.compile(r"<((?:https?|mailto):[^>\s]+)>"), r"\1"),  # autolink
-    (re.compile(r"</?[A-Za-z][^>]*>"), ""),  # inline HTML tag
-    (re.compile(r"(`+)(.+?)\1"), r"\2"),  # code span
-    (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), r"\2"),  # strong
-    (re.compile(r"(?<![\w*])\*(?=\S)(.+?)(?<=\S)\*(?![\w*])"), r"\1"),  # emphasis
-    (re.compile(r"(?<!\w)_(?=\S)(.+?)(?<=\S)_(?!\w)"), r"\1"),  # emphasis
-    (re.compile(r"~~(.+?)~~"), r"\1"),  # strikethrough
-)
-_MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
-_MD_ESCAPED = re.compile("[\U000f0000-\U000f007f]")
-_MD_ESCAPE_BASE = 0xF0000
+# CommonMark with GitHub's tables and strikethrough, read by markdown-it-py; only the
+# block structure matters here (headings, paragraphs, list items, table rows, code).
+_MARKDOWN = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+_HTML_TAG = re.compile(r"</?[A-Za-z][^>]*>")
 
 
 def _read_markdown(label: str, data: bytes) -> Extracted:
-    reader = _MarkdownReader()
-    for line in _without_front_matter(_decode(label, data).splitlines()):
-        reader.line(line)
-    reader.flush()
-    return Extracted("markdown", reader.title, None, reader.out.items)
+    """The title is the first level-1 heading ("# Title", or a line underlined with "===");
+    inline markup becomes plain text (a link its words, an image its alt text)."""
+    out, title, cells = _Blocks(), "", list[str]()
+    tokens = _MARKDOWN.parse("\n".join(_without_front_matter(_decode(label, data).splitlines())))
+    for index, token in enumerate(tokens):
+        if token.type == "inline":
+            opener = tokens[index - 1]
+            if opener.type == "heading_open":
+                out.set_heading(_plain(token))
+                if opener.tag == "h1" and not title:
+                    title = normalise(_plain(token))
+            elif opener.type in {"th_open", "td_open"}:
+                cells.append(_plain(token))
+            else:
+                out.add(_plain(token))
+        elif token.type == "tr_close":
+            out.add(" | ".join(cells))
+            cells = []
+        elif token.type in {"fence", "code_block"}:
+            out.add(" ".join(token.content.splitlines()))
+        elif token.type == "html_block":
+            out.add(html.unescape(_HTML_TAG.sub(" ", token.content)))
+    return Extracted("markdown", title, None, out.items)
 
 
 def _without_front_matter(lines: list[str]) -> list[str]:
@@ -751,71 +754,15 @@ def _without_front_matter(lines: list[str]) -> list[str]:
     return lines
 
 
-def _plain(markdown: str) -> str:
-    """Inline markup to plain text. Backslash-escaped punctuation is set aside first, as
-    private-use characters, so that an escaped \\* stays an asterisk instead of emphasis."""
-    text = _MD_ESCAPE.sub(lambda match: chr(_MD_ESCAPE_BASE + ord(match.group(1))), markdown)
-    for pattern, replacement in _MD_INLINE:
-        text = pattern.sub(replacement, text)
-    text = _MD_ESCAPED.sub(lambda match: chr(ord(match.group()) - _MD_ESCAPE_BASE), text)
-    return html.unescape(text)
-
-
-class _MarkdownReader:
-    """A line-by-line reading of CommonMark's block structure, enough to find paragraphs,
-    list items, headings (ATX and Setext) and code blocks; inline markup becomes plain text.
-
-    The title is the first level-1 heading ("# Title", or a line underlined with "===").
-    """
-
-    def __init__(self) -> None:
-        self.out = _Blocks()
-        self.title = ""
-        self.paragraph: list[str] = []
-        self.fence = ""
-
-    def line(self, line: str) -> None:
-        if self.fence:
-            self._code_line(line)
-            return
-        line = _MD_QUOTE.sub("", line)
-        if match := _MD_FENCE.match(line):
-            self.flush()
-            self.fence = match.group(1)
-        elif match := _MD_ATX.fullmatch(line):
-            self.flush()
-            self._heading(match.group(2) or "", len(match.group(1)))
-        elif self.paragraph and _MD_SETEXT.fullmatch(line):
-            self._heading(" ".join(self.paragraph), 1 if line.strip()[0] == "=" else 2)
-            self.paragraph = []
-        elif not line.strip() or _MD_RULE.fullmatch(line) or _MD_TABLE_RULE.fullmatch(line):
-            self.flush()
-        elif match := _MD_LIST_ITEM.match(line):
-            self.flush()
-            self.paragraph.append(line[match.end() :].strip())
-        elif line.lstrip().startswith("|"):
-            self.flush()
-            self.out.add(_plain(line.strip().strip("|").replace("|", " | ")))
-        elif self.paragraph or not _MD_REFERENCE.fullmatch(line):
-            self.paragraph.append(line.strip())
-
-    def flush(self) -> None:
-        self.out.add(_plain(" ".join(self.paragraph)))
-        self.paragraph = []
-
-    def _heading(self, text: str, level: int) -> None:
-        heading = normalise(_plain(text))
-        self.out.set_heading(heading)
-        if level == 1 and not self.title:
-            self.title = heading
-
-    def _code_line(self, line: str) -> None:
-        if line.strip().startswith(self.fence[0] * len(self.fence)):
-            self.out.add(" ".join(self.paragraph))
-            self.paragraph = []
-            self.fence = ""
-        else:
-            self.paragraph.append(line)
+def _plain(inline: Token) -> str:
+    """The text of an inline token without its markup."""
+    parts: list[str] = []
+    for child in inline.children or []:
+        if child.type in {"text", "code_inline", "image"}:
+            parts.append(child.content)
+        elif child.type in {"softbreak", "hardbreak"}:
+            parts.append(" ")
+    return "".join(parts)
 
 
 # Formats that are zip archives, checked by _check_package before their reader unpacks them.

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from asmhub.lib.archive import ArchiveError, ZipLimits, check_zip
+from asmhub.lib.text import decode_legacy
 
 SUPPORTED = (".csv", ".xlsx")
 
@@ -217,7 +218,7 @@ def read_table(
                 raise TabularError(
                     f"{name}: not UTF-8 text (byte {exc.start}); save the file as UTF-8 CSV"
                 ) from None
-            text = data.decode("cp1252", errors="replace")
+            text = decode_legacy(data)
             fallback = ImportIssue(name, 0, "", "", "not UTF-8: read as Windows-1252")
         try:
             dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(

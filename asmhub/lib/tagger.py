@@ -24,20 +24,12 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from asmhub.lib.boolquery import Document, Lexicon, Query
-
-
-def fold(text: str) -> str:
-    """Lower case without accents: 'Cassitérite' -> 'cassiterite'."""
-    if text.isascii():  # nothing to decompose: the common case, and much faster
-        return text.lower()
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
+from asmhub.lib.text import fold
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,8 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from asmhub.core.models import Status
+from asmhub.library.models import Resource
+from asmhub.library.stories import find_passage
 
 DOCUMENTS_FILE = Path(__file__).resolve().parent / "data" / "source_documents.yaml"
 
@@ -45,8 +47,6 @@ class Document:
 
 
 def document(code: str) -> Document | None:
-    from asmhub.library.models import Resource
-
     entry = documents().get(code)
     if entry is None:
         return None
@@ -89,8 +89,6 @@ def evidence(item: dict[str, Any]) -> SafeString:
         return format_html("{}", " · ".join(p for p in (str(item.get("source", "")), section) if p))
     anchor = ""
     if doc.resource is not None and item.get("quote"):
-        from asmhub.library.stories import find_passage
-
         passage = find_passage(doc.resource, str(item["quote"]))
         if passage is not None:
             anchor = f"#p{passage.position}"

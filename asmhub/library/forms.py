@@ -13,7 +13,7 @@ from asmhub.core.crud import ContributionForm
 from asmhub.core.filelimits import zip_limits
 from asmhub.lib.extract import DEFAULT_MAX_BYTES, SUPPORTED, Extracted, ExtractionError, extract
 from asmhub.library.models import Resource
-from asmhub.library.services import content_hash
+from asmhub.library.services import duplicate_of
 
 
 class ResourceForm(ContributionForm):
@@ -80,11 +80,12 @@ class ResourceForm(ContributionForm):
         # read is refused here with its reason and nothing is written.
         data = upload.read()
         upload.seek(0)
-        digest = content_hash(data)
-        duplicate = Resource.objects.filter(content_hash=digest).exclude(pk=self.instance.pk)
-        if duplicate.exists():
+        duplicate = duplicate_of(data, exclude_pk=self.instance.pk)
+        if duplicate is not None:
             seen = permissions.find_visible(
-                self.user if self.user is not None else AnonymousUser(), duplicate
+                self.user if self.user is not None else AnonymousUser(),
+                Resource.objects.all(),
+                pk=duplicate.pk,
             )
             if seen is None:
                 raise forms.ValidationError(

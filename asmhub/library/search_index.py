@@ -30,6 +30,7 @@ from django.db.models import Count, IntegerField, Max, Q, Sum
 from django.db.models.functions import Cast
 
 from asmhub.core.models import Status
+from asmhub.library.models import Fact, Resource, SearchDocument, SuccessStory
 
 log = logging.getLogger(__name__)
 
@@ -165,8 +166,6 @@ def _unit_filter(unit: str) -> Q:
 
 def stamps(units: Iterable[str] | None = None) -> dict[str, str]:
     """What the database holds for each unit (all of them, or ``units``), as a digest."""
-    from asmhub.library.models import SearchDocument
-
     documents = SearchDocument.objects.order_by()
     if units is not None:
         condition = Q(pk__in=[])
@@ -233,8 +232,6 @@ def _writer() -> tantivy.IndexWriter:
 
 def _facet_values(resources: Iterable[int]) -> dict[int, dict[str, list[str]]]:
     """The facet values of each resource, as the index holds them."""
-    from asmhub.library.models import Resource
-
     values: dict[int, dict[str, list[str]]] = {}
     ids = list(resources)
     for pk, kind, year, language in Resource.objects.filter(pk__in=ids).values_list(
@@ -276,8 +273,6 @@ def _visibility(*pairs: tuple[str, int | None]) -> list[str]:
 
 
 def _documents(units: list[str]) -> Iterable[tantivy.Document]:
-    from asmhub.library.models import Fact, Resource, SearchDocument, SuccessStory
-
     condition = Q(pk__in=[])
     for unit in units:
         condition |= _unit_filter(unit)
@@ -387,8 +382,6 @@ def sync(units: Iterable[str]) -> int:
 
 def rebuild() -> int:
     """Empty the index and add every document again."""
-    from asmhub.library.models import SearchDocument
-
     units = {
         unit_of(*row)
         for row in SearchDocument.objects.order_by()
@@ -439,8 +432,6 @@ def schedule_resource(resource_id: int) -> None:
 
 def after_delete(sender: type, instance: Any, **kwargs: Any) -> None:
     """Signal receiver: a deleted resource, fact or story leaves the index with its unit."""
-    from asmhub.library.models import Fact, SuccessStory
-
     if isinstance(instance, Fact):
         schedule(unit_of(instance.resource_id, instance.pk, None))
     elif isinstance(instance, SuccessStory):
@@ -456,8 +447,6 @@ def after_save(sender: type, instance: Any, **kwargs: Any) -> None:
 
 def after_relation(sender: type, instance: Any, action: str, **kwargs: Any) -> None:
     """Signal receiver: a resource's or story's countries, minerals, ... are facet values."""
-    from asmhub.library.models import SuccessStory
-
     if not action.startswith("post_"):
         return
     reverse = bool(kwargs.get("reverse"))

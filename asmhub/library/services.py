@@ -12,12 +12,15 @@ import yaml
 from django.core.files.base import ContentFile
 from django.db import transaction
 
+from asmhub.core import permissions
+from asmhub.core.actions import audit
 from asmhub.core.filelimits import zip_limits
-from asmhub.core.models import AuditEntry, Status
+from asmhub.core.models import Status
+from asmhub.core.services import HomeStat
 from asmhub.lib.extract import SUPPORTED, Extracted, ExtractionError, extract
 from asmhub.lib.passages import split_passages
 from asmhub.library import search_index
-from asmhub.library.metadata import ResourceMetadata, apply_metadata
+from asmhub.library.metadata import ResourceMetadata, apply_metadata, metadata_from_mapping
 from asmhub.library.models import (
     Fact,
     IngestStatus,
@@ -26,6 +29,7 @@ from asmhub.library.models import (
     SearchDocument,
     SuccessStory,
 )
+from asmhub.library.stories import load_demo_stories_and_facts
 from asmhub.library.tagging import suggest
 
 DEMO_DIR = Path(__file__).resolve().parent / "data" / "demo"
@@ -107,6 +111,39 @@ def _store_text(
     return extracted.page_count or 0
 
 
+def duplicate_of(data: bytes, exclude_pk: Any = None) -> Resource | None:
+    """The resource that already holds these exact bytes, if any: the library keeps one
+    copy of a file, whether it comes from the command line or an upload."""
+    return Resource.objects.filter(content_hash=content_hash(data)).exclude(pk=exclude_pk).first()
+
+
+def _ingest(
+    resource: Resource,
+    name: str,
+    data: bytes,
+    *,
+    actor: Any,
+    extracted: Extracted | None = None,
+    store_file: bool = True,
+) -> int:
+    """The one way a file becomes a resource's text, whatever brought it (the command line,
+    an upload read at once or one read in the background), in the caller's transaction:
+    passages, the stored file, the search documents, tag suggestions and the audit entry.
+    Returns the page count; raises ExtractionError when the file cannot be read."""
+    pages = _store_text(resource, name, data, extracted)
+    if store_file:
+        resource.file.save(Path(name).name, ContentFile(data), save=False)
+    resource.file_name = name
+    resource.content_hash = content_hash(data)
+    resource.ingest_status = IngestStatus.READY
+    resource.ingest_error = ""
+    resource.save()
+    reindex_resource(resource)
+    suggest(resource)
+    audit(actor, "ingest", resource, {"file": name, "pages": pages})
+    return pages
+
+
 def ingest_bytes(
     name: str,
     data: bytes,
@@ -116,8 +153,7 @@ def ingest_bytes(
     publish: bool = True,
 ) -> IngestOutcome:
     """Add one file to the library, or say why not. Nothing is half-written."""
-    digest = content_hash(data)
-    existing = Resource.objects.filter(content_hash=digest).first()
+    existing = duplicate_of(data)
     if existing is not None:
         return IngestOutcome(
             name, "skipped", f"already in the library as “{existing.title}”", existing
@@ -125,7 +161,6 @@ def ingest_bytes(
     resource = Resource(
         title=Path(name).stem,
         file_name=name,
-        content_hash=digest,
         status=Status.PUBLISHED if publish else Status.DRAFT,
     )
     try:
@@ -137,13 +172,7 @@ def ingest_bytes(
             resource.save()
             if metadata:
                 apply_metadata(resource, metadata, save=True)
-            pages = _store_text(resource, name, data)
-            resource.ingest_status = IngestStatus.READY
-            resource.file.save(Path(name).name, ContentFile(data), save=False)
-            resource.save()
-            reindex_resource(resource)
-            suggest(resource)
-            AuditEntry.record(actor, "ingest", resource, {"file": name, "pages": pages})
+            pages = _ingest(resource, name, data, actor=actor)
     except ExtractionError as exc:
         return IngestOutcome(name, "refused", str(exc).removeprefix(f"{name}: "))
     return IngestOutcome(name, "added", "", resource, pages)
@@ -158,24 +187,15 @@ def attach_upload(
     again if anything here fails, so a failed upload leaves no file behind."""
     replaced = resource.file.name if resource.file else ""
     storage = resource.file.storage
-    stored = ""
     try:
         with transaction.atomic():
-            pages = _store_text(resource, name, data, extracted)
-            resource.file.save(Path(name).name, ContentFile(data), save=False)
-            stored = resource.file.name
-            resource.file_name = name
-            resource.content_hash = content_hash(data)
-            resource.ingest_status = IngestStatus.READY
-            resource.ingest_error = ""
-            resource.save()
-            reindex_resource(resource)
-            suggest(resource)
-            AuditEntry.record(actor, "ingest", resource, {"file": name, "pages": pages})
+            pages = _ingest(resource, name, data, actor=actor, extracted=extracted)
     except BaseException:
-        if stored:
+        stored = resource.file.name if resource.file else ""
+        if stored and stored != replaced:
             storage.delete(stored)
         raise
+    stored = resource.file.name
     if replaced and replaced != stored:
         transaction.on_commit(lambda: storage.delete(replaced))
     return pages
@@ -214,10 +234,6 @@ def home_stats(user: Any) -> list[Any]:
     from django.urls import reverse
     from django.utils.translation import gettext_lazy as _
 
-    from asmhub.core import permissions
-    from asmhub.core.services import HomeStat
-    from asmhub.library.models import Fact, SuccessStory
-
     return [
         HomeStat(
             permissions.visible(user, Resource.objects.all()).count(),
@@ -239,8 +255,6 @@ def home_stats(user: Any) -> list[Any]:
 
 def load_demo_library(directory: Path = DEMO_DIR) -> dict[str, int]:
     """Ingest the seed documents with their metadata (resources.yaml); idempotent."""
-    from asmhub.library.metadata import metadata_from_mapping
-
     entries = yaml.safe_load((directory / "resources.yaml").read_text(encoding="utf-8"))[
         "resources"
     ]
@@ -255,7 +269,6 @@ def load_demo_library(directory: Path = DEMO_DIR) -> dict[str, int]:
             apply_metadata(outcome.resource, metadata, save=True)
             reindex_resource(outcome.resource)
         added += outcome.status == "added"
-    from asmhub.library.stories import load_demo_stories_and_facts
 
     return {"resources": len(entries), "added": added, **load_demo_stories_and_facts()}
 
@@ -268,18 +281,7 @@ def process_upload(resource_id: int) -> str:
         data = handle.read()
     try:
         with transaction.atomic():
-            pages = _store_text(resource, resource.file_name, data)
-            resource.ingest_status = IngestStatus.READY
-            resource.ingest_error = ""
-            resource.save()
-            reindex_resource(resource)
-            suggest(resource)
-            AuditEntry.record(
-                resource.created_by,
-                "ingest",
-                resource,
-                {"file": resource.file_name, "pages": pages},
-            )
+            _ingest(resource, resource.file_name, data, actor=resource.created_by, store_file=False)
     except ExtractionError as exc:
         Resource.objects.filter(pk=resource_id).update(
             ingest_status=IngestStatus.FAILED, ingest_error=str(exc)[:500]

@@ -12,7 +12,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from asmhub.core import permissions
-from asmhub.core.models import AuditEntry, Status
+from asmhub.core.actions import audit
+from asmhub.core.models import Status
 from asmhub.library.models import Fact, Passage, Resource, SuccessStory
 from asmhub.taxonomy.lookup import Lookup
 
@@ -236,7 +237,7 @@ def change_stage(
             story.verified_by, story.verification_evidence = verified_by.strip(), evidence.strip()
             story.verified_on = timezone.now().date()
         story.save()
-        AuditEntry.record(
+        audit(
             user,
             f"stage:{stage}",
             story,

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from lxml import etree
 
-from asmhub.core.models import AuditEntry
+from asmhub.core.actions import audit
 from asmhub.directory.models import Organization
 from asmhub.lib.boolquery import Query, QuerySyntaxError, parse
 from asmhub.lib.sdgmodel import EngineHit, LinearModel, TargetIndex, target_texts
@@ -414,7 +414,7 @@ def decide(user: Any, suggestion: TagSuggestion, accept: bool) -> TagSuggestion:
             if term is not None:
                 manager = getattr(suggestion.resource, RELATION[suggestion.family][0])
                 (manager.add if accept else manager.remove)(term)
-        AuditEntry.record(
+        audit(
             user,
             "tag:" + suggestion.decision,
             suggestion.resource,

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -24,6 +23,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from asmhub.core.models import AuditEntry
+from asmhub.lib.text import fold as text_fold
 from asmhub.monitoring.access import access_for
 from asmhub.monitoring.models import AdminUnit, Incident, Site
 from asmhub.monitoring.tax_models import LegalTax, LevyingBody, ObservedTax, TaxBase
@@ -61,9 +61,7 @@ def currencies() -> list[str]:
 
 def fold(text: str) -> str:
     """Lower case, no accents, punctuation as spaces: how names are compared."""
-    decomposed = unicodedata.normalize("NFKD", text.replace("’", "'"))
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
-    return " ".join(re.findall(r"[^\W_]+", plain))
+    return " ".join(re.findall(r"[^\W_]+", text_fold(text.replace("’", "'"))))
 
 
 def currency_code(text: str) -> str:

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from collections.abc import Callable
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from asmhub.lib.text import fold as text_fold
 
 VOCABULARY = Path(__file__).resolve().parent / "data" / "vocabulary.yaml"
 Note = Callable[[str], None]
@@ -30,9 +31,7 @@ class Unreadable(ValueError):
 @lru_cache(maxsize=100_000)  # survey cells repeat: "Or", "1", "Nord-Kivu"
 def fold(text: str) -> str:
     """Lower case, no accents, single spaces: how spellings are compared."""
-    decomposed = unicodedata.normalize("NFKD", text.replace("’", "'"))
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return re.sub(r"\s+", " ", plain).strip().lower()
+    return " ".join(text_fold(text.replace("’", "'")).split())
 
 
 @cache

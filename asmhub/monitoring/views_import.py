@@ -8,12 +8,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from asmhub.accounts.models import User
+from asmhub.core.actions import audit
 from asmhub.core.filelimits import sheet_limits, zip_limits
 from asmhub.lib.tabular import TabularError, read_table
 from asmhub.monitoring import importers
@@ -136,11 +138,13 @@ def mapping_create(request: HttpRequest) -> HttpResponse:
     else:
         form = MappingForm(request.POST or None, headings=headings)
         if request.method == "POST" and headings and form.is_valid():
-            mapping = ColumnMapping.objects.create(
-                name=form.cleaned_data["name"],
-                columns=form.columns(),
-                created_by=request.user if isinstance(request.user, User) else None,
-            )
+            with transaction.atomic():
+                mapping = ColumnMapping.objects.create(
+                    name=form.cleaned_data["name"],
+                    columns=form.columns(),
+                    created_by=request.user if isinstance(request.user, User) else None,
+                )
+                audit(request.user, "create", mapping, {"columns": mapping.columns})
             messages.success(request, _("Mapping “%s” saved: choose it to import.") % mapping.name)
             return redirect("monitoring:imports")
     return render(

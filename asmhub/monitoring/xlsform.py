@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 from django.utils.translation import gettext as _
 
+from asmhub.lib.text import decode_legacy
 from asmhub.monitoring import records
 
 if TYPE_CHECKING:
@@ -334,7 +335,7 @@ def _read_csv(
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
-        text = content.decode("cp1252", errors="replace")
+        text = decode_legacy(content)
         notes.append(records.Problem(0, "", "", _("not UTF-8: read as Windows-1252")))
     first = text.lstrip("\r\n").split("\n", 1)[0]
     delimiter = max((";", ",", "\t"), key=first.count)

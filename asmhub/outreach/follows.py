@@ -12,7 +12,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from asmhub.core import permissions
-from asmhub.core.models import AuditEntry, Translatable
+from asmhub.core.actions import audit
+from asmhub.core.models import Translatable
+from asmhub.core.notify import notify
+from asmhub.core.services import site_url
+from asmhub.outreach import tokens
 from asmhub.outreach.models import EmailFollow, Follow
 
 # What may be followed: model label → the name of its kind, in the order of the page.
@@ -80,7 +84,7 @@ def follow(user: Any, obj: models.Model) -> Follow:
                 target_id=str(obj.pk),
                 target_repr=str(obj)[:300],
             )
-            AuditEntry.record(user, "follow", obj)
+            audit(user, "follow", obj)
     except IntegrityError:  # a second click that raced the first
         found = find(user, obj)
         assert found is not None
@@ -94,7 +98,7 @@ def unfollow(user: Any, obj: models.Model) -> bool:
         return False
     with transaction.atomic():
         existing.delete()
-        AuditEntry.record(user, "unfollow", obj)
+        audit(user, "unfollow", obj)
     return True
 
 
@@ -126,10 +130,6 @@ def follow_by_email(address: str, obj: models.Model) -> EmailFollow | None:
     once; None when the address has too many follows waiting for confirmation."""
     from django.contrib.auth.models import AnonymousUser
     from django.core.validators import validate_email
-
-    from asmhub.core.notify import notify
-    from asmhub.core.services import site_url
-    from asmhub.outreach import tokens
 
     address = address.strip().lower()
     validate_email(address)

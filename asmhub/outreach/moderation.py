@@ -28,6 +28,8 @@ from asmhub.core import permissions
 from asmhub.core.models import Contribution, Revision, Status
 from asmhub.core.notify import notify
 from asmhub.core.services import site_url
+from asmhub.monitoring.access import access_for
+from asmhub.reports.models import Report
 
 logger = logging.getLogger(__name__)
 
@@ -97,9 +99,6 @@ def queue(user: Any) -> list[QueueGroup]:
 def _reports(user: Any) -> list[dict[str, Any]]:
     """New community reports, counted per programme the user may triage; never their text."""
     from django.db.models import Count, Min
-
-    from asmhub.monitoring.access import access_for
-    from asmhub.reports.models import Report
 
     readable = access_for(user).restricted
     if not readable:

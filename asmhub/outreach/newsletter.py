@@ -27,7 +27,8 @@ from django.utils.translation import gettext as _
 
 from asmhub.accounts.models import User
 from asmhub.core import permissions
-from asmhub.core.models import AuditEntry, Status
+from asmhub.core.actions import audit
+from asmhub.core.models import Status
 from asmhub.core.services import site_url
 from asmhub.directory.models import ConsentRecord, ContactDetails, Organization, Person
 from asmhub.directory.services import record_consent
@@ -201,7 +202,7 @@ def start_sending(user: Any, newsletter: Newsletter) -> int:
     )
     newsletter.state = Newsletter.State.SENDING
     newsletter.save(update_fields=["state"])
-    AuditEntry.record(user, "newsletter:send", newsletter, {"recipients": len(recipients)})
+    audit(user, "newsletter:send", newsletter, {"recipients": len(recipients)})
     transaction.on_commit(lambda: send_newsletter.enqueue(newsletter.pk))
     return len(recipients)
 

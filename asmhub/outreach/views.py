@@ -15,7 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from asmhub.core import permissions
-from asmhub.core.models import AuditEntry
+from asmhub.core.actions import audit
 from asmhub.directory.models import ConsentRecord
 from asmhub.directory.services import record_consent
 from asmhub.monitoring.access import access_for
@@ -135,7 +135,7 @@ def newsletter_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse
     form = NewsletterForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         saved = form.save()
-        AuditEntry.record(user, "create" if pk is None else "update", saved)
+        audit(user, "create" if pk is None else "update", saved)
         return redirect(saved)
     return render(request, "outreach/newsletter_form.html", {"form": form, "object": instance})
 

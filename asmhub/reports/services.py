@@ -20,11 +20,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from asmhub.core.models import AuditEntry
+from asmhub.core.actions import audit
 from asmhub.monitoring.access import Access
 from asmhub.monitoring.models import Programme, Site
 from asmhub.reports import protect
-from asmhub.reports.models import Outbound, Report
+from asmhub.reports.models import Conversation, Outbound, Report
 from asmhub.reports.words import say
 
 log = logging.getLogger(__name__)
@@ -98,7 +98,7 @@ def create(channel: str, values: dict[str, Any], number: str = "", language: str
         )
         report.full_clean()
         report.save()
-        AuditEntry.record(None, "report:received", report, {"channel": channel})
+        audit(None, "report:received", report, {"channel": channel})
         reply(report, "received")
     return report
 
@@ -143,8 +143,6 @@ def deliver() -> int:
 
 def drop_abandoned(hours: int = ABANDONED_HOURS) -> int:
     """Drop the SMS exchanges nobody has answered for ``hours``: their answers go with them."""
-    from asmhub.reports.models import Conversation
-
     cutoff = timezone.now() - dt.timedelta(hours=hours)
     return Conversation.objects.filter(updated_at__lt=cutoff).delete()[0]
 

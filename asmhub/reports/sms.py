@@ -20,7 +20,7 @@ from django.utils import timezone
 from asmhub.monitoring.models import Site
 from asmhub.reports import services
 from asmhub.reports.models import Conversation, Report
-from asmhub.reports.words import fold, say, words
+from asmhub.reports.words import category_label, fold, keyword, say, words
 from asmhub.taxonomy.models import RiskCategory
 
 MAX_TEXT = 480  # three SMS: a longer message is refused whole
@@ -34,8 +34,6 @@ def categories() -> list[RiskCategory]:
 
 
 def category_list(lang: str) -> str:
-    from asmhub.reports.words import category_label
-
     return " ".join(f"{n}={category_label(c.slug, lang)}" for n, c in enumerate(categories(), 1))
 
 
@@ -115,8 +113,6 @@ def _answer(number: str, text: str) -> str:
 
 
 def _report_keyword(lang: str) -> str:
-    from asmhub.reports.words import keyword
-
     return keyword("report", lang)
 
 
@@ -159,8 +155,6 @@ def _step(conversation: Conversation, number: str, text: str) -> str:
 
 
 def _status_keyword(lang: str) -> str:
-    from asmhub.reports.words import keyword
-
     return keyword("status", lang)
 
 

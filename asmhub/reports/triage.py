@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from asmhub.core.models import AuditEntry
+from asmhub.core.actions import audit
 from asmhub.monitoring.access import access_for
 from asmhub.monitoring.incidents import SaveRecord
 from asmhub.monitoring.models import Incident, Site
@@ -80,7 +80,7 @@ class Triage:
                 services.reply(report, "checking")
             report.save()
             Step.objects.create(report=report, verb=self.verb, note=note, by=self.user)
-            AuditEntry.record(self.user, f"report:{self.verb}", report, changes)
+            audit(self.user, f"report:{self.verb}", report, changes)
         services.deliver_after_commit()
         return report
 

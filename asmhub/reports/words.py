@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import unicodedata
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from asmhub.lib.text import fold as text_fold
 from asmhub.monitoring.tax_sms import fit
 
 LANGUAGES = ("fr", "sw", "en")  # the first is the default
@@ -24,8 +24,7 @@ def words() -> dict[str, Any]:
 
 def fold(text: str) -> str:
     """Lower case without accents, for keywords and names."""
-    decomposed = unicodedata.normalize("NFKD", text.strip().lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return text_fold(text.strip())
 
 
 def language(code: str) -> str:

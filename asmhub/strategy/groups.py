@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from asmhub.core import permissions
-from asmhub.core.models import AuditEntry
+from asmhub.core.actions import audit
 from asmhub.core.notify import notify
 from asmhub.strategy.models import GroupDocument, GroupMembership, JoinRequest, WorkingGroup
 
@@ -50,7 +50,7 @@ def request_to_join(user: Any, group: WorkingGroup, message: str) -> JoinRequest
         )
     with transaction.atomic():
         request = JoinRequest.objects.create(group=group, user=user, message=text)
-        AuditEntry.record(user, "request-to-join", request, {"group": str(group)})
+        audit(user, "request-to-join", request, {"group": str(group)})
         notify(
             secretariat_addresses(),
             _("Request to join %(group)s") % {"group": group.name},
@@ -89,9 +89,7 @@ def decide(user: Any, request: JoinRequest, accept: bool, answer: str = "") -> J
         request.save()
         if accept:
             GroupMembership.objects.get_or_create(group=request.group, user=request.user)
-        AuditEntry.record(
-            user, f"join-{state}", request, {"state": {"from": "pending", "to": state}}
-        )
+        audit(user, f"join-{state}", request, {"state": {"from": "pending", "to": state}})
         if request.user.email:
             notify(
                 [request.user.email],
@@ -131,5 +129,5 @@ def add_document(user: Any, group: WorkingGroup, values: dict[str, Any]) -> Grou
         document = GroupDocument(group=group, added_by=user, **values)
         document.full_clean()
         document.save()
-        AuditEntry.record(user, "create", document, {"title": {"from": None, "to": document.title}})
+        audit(user, "create", document, {"title": {"from": None, "to": document.title}})
     return document

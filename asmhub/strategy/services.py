@@ -13,9 +13,15 @@ from django.db import models, transaction
 from django.db.models import Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
+from asmhub.calendar.models import Event
+from asmhub.convenings.models import Commitment, Convening
 from asmhub.core import permissions
+from asmhub.core.actions import SaveContribution
 from asmhub.core.models import AuditEntry, Status
 from asmhub.core.services import HomeStat
+from asmhub.directory.models import Organization
+from asmhub.funding.models import Application
+from asmhub.library.models import SuccessStory
 from asmhub.strategy.models import (
     CLOSED,
     Action,
@@ -166,10 +172,6 @@ def visible_indicators(user: Any, strategy: Strategy) -> QuerySet[Indicator]:
 
 def metric_value(metric: str, start: dt.date, end: dt.date) -> Decimal:
     """What ``metric`` counts of the platform's public records after ``start`` up to ``end``."""
-    from asmhub.calendar.models import Event
-    from asmhub.directory.models import Organization
-    from asmhub.funding.models import Application
-    from asmhub.library.models import SuccessStory
 
     if metric == Indicator.Metric.NEW_MEMBERS:
         n = Organization.objects.filter(
@@ -269,7 +271,6 @@ def _commitment_overdue(commitment: Any, on: dt.date) -> bool:
 
 
 def visible_commitments(user: Any) -> QuerySet[Any]:
-    from asmhub.convenings.models import Commitment, Convening
 
     convenings = permissions.visible(user, Convening.objects.all())
     return Commitment.objects.filter(convening__in=convenings).select_related(
@@ -390,9 +391,6 @@ def hold_review(
         raise PermissionDenied(_("Only an editor may record a review."))
     with transaction.atomic():
         if new_convening:
-            from asmhub.convenings.models import Convening
-            from asmhub.core.actions import SaveContribution
-
             convening = SaveContribution(
                 user,
                 Convening(),

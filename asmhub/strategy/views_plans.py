@@ -15,12 +15,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from asmhub.convenings.models import Convening
 from asmhub.core import crud, permissions
 from asmhub.core.actions import SaveContribution
 from asmhub.core.exports import download
 from asmhub.strategy import forms, framework_io, groups, services, workplans
 from asmhub.strategy.models import Activity, GroupDocument, JoinRequest, WorkingGroup, WorkPlan
-from asmhub.strategy.views import _form_page, _strategy
+from asmhub.strategy.views import _form_page, _groups, _strategy
 
 # Work plans ---------------------------------------------------------------------------
 
@@ -33,7 +34,6 @@ def _plan(request: HttpRequest, slug: str) -> WorkPlan:
 
 
 def _convenings(user: Any) -> Any:
-    from asmhub.convenings.models import Convening
 
     return permissions.visible(user, Convening.objects.all()).order_by("-starts_on")
 
@@ -117,7 +117,6 @@ def plan_draft(request: HttpRequest) -> HttpResponse:
     ]
     if not convenings:
         raise PermissionDenied
-    from asmhub.convenings.models import Convening
 
     form = forms.DraftPlanForm(
         request.POST or None,
@@ -249,7 +248,6 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _owned(user: Any, group: WorkingGroup) -> list[dict[str, Any]]:
-    from asmhub.strategy.views import _groups
 
     return _groups(user, group.strategy)
 

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from asmhub.convenings.models import Convening
 from asmhub.core import permissions
 from asmhub.strategy import forms, review_render, services
 from asmhub.strategy.models import Review
@@ -20,7 +21,6 @@ def review_create(request: HttpRequest, slug: str) -> HttpResponse:
     strategy = _strategy(request, slug)
     if not permissions.is_editor(request.user):
         raise PermissionDenied
-    from asmhub.convenings.models import Convening
 
     form = forms.ReviewForm(
         request.POST or None,

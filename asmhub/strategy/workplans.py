@@ -26,9 +26,14 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from asmhub.convenings import polls
+from asmhub.convenings.models import Statement
+from asmhub.convenings.poll_models import Question
 from asmhub.core import permissions
 from asmhub.core.actions import Action as CoreAction
-from asmhub.core.models import AuditEntry, Status
+from asmhub.core.actions import audit
+from asmhub.core.models import Status
+from asmhub.strategy import services
 from asmhub.strategy.models import Activity, Strategy, WorkPlan
 
 # Words that suggest an activity's kind; the editor decides in the end.
@@ -65,7 +70,6 @@ class Proposal:
 def _figures(question_result: Any, option_id: int) -> dict[str, Any] | None:
     """What ``question_result`` says of the option, as numbers kept with the activity
     (``figure_text`` words them in the reader's language); None without answers."""
-    from asmhub.convenings.poll_models import Question
 
     answered = question_result.answered
     if not answered:
@@ -121,9 +125,6 @@ def figure_text(figures: dict[str, Any]) -> str:
 
 def proposals(convening: Any) -> list[Proposal]:
     """The activities ``convening`` suggests, options of its polls first; writes nothing."""
-    from asmhub.convenings import polls
-    from asmhub.convenings.models import Statement
-    from asmhub.convenings.poll_models import Question
 
     priorities = list(
         convening.statements.filter(kind=Statement.Kind.PRIORITY)
@@ -280,7 +281,6 @@ def save_activity(
     user: Any, activity: Activity, values: dict[str, Any], relations: dict[str, Any]
 ) -> Activity:
     """Create or edit an activity, audited; for those who may edit its plan."""
-    from asmhub.strategy import services
 
     allowed = permissions.can_edit_plan(user, activity.plan)
     saved = services.save(user, activity, values, relations, allowed=allowed)
@@ -294,7 +294,7 @@ def delete_activity(user: Any, activity: Activity) -> None:
     from django.db import transaction
 
     with transaction.atomic():
-        AuditEntry.record(user, "delete", activity, {"title": {"from": activity.title, "to": None}})
+        audit(user, "delete", activity, {"title": {"from": activity.title, "to": None}})
         activity.delete()
 
 

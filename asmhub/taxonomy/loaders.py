@@ -51,11 +51,16 @@ class LoadReport:
         ]
 
 
+# libyaml's safe loader reads the taxonomy about five times faster than the pure-Python one.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def read_yaml(path: Path) -> dict[str, Any]:
     try:
         # Some sources write accents decomposed (e + U+0301); store one form, NFC,
         # so that "économique" typed by a person matches the stored text.
-        content = yaml.safe_load(unicodedata.normalize("NFC", path.read_text(encoding="utf-8")))
+        text = unicodedata.normalize("NFC", path.read_text(encoding="utf-8"))
+        content = yaml.load(text, Loader=SAFE_LOADER)  # noqa: S506 (a safe loader)
     except yaml.YAMLError as exc:
         raise TaxonomyDataError(f"{path.name}: not valid YAML: {exc}") from exc
     if not isinstance(content, dict):

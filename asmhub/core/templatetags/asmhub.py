@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import template
 from django.http import QueryDict
 
 from asmhub.core import permissions
+
+if TYPE_CHECKING:
+    from asmhub.core.permissions import Visitor
 
 register = template.Library()
 
@@ -75,7 +78,7 @@ def heat(value: float) -> int:
 
 
 @register.filter
-def seen_by(obj: Any, user: Any) -> Any:
+def seen_by(obj: Any, user: Visitor) -> Any:
     """``{{ org.parent|seen_by:request.user }}``: the record, or None when the user may not
     see it (a draft named by a published record stays unnamed)."""
     return permissions.if_visible(user, obj)

@@ -3,11 +3,14 @@
 from collections.abc import Callable
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.test import Client
 
 from asmhub.accounts.models import ApiToken, User
 from asmhub.conftest import make_person
+from asmhub.core.models import AuditEntry
 from asmhub.directory.models import Affiliation, ContactDetails, Organization, Person
+from asmhub.directory.services import SaveContactDetails
 
 EMAIL = "m.kiprop@example.org"
 PHONE = "+254 20 699 3000"
@@ -105,3 +108,27 @@ def test_no_public_api_schema_has_an_email_or_phone_field(client: Client) -> Non
         if name == "ContactOut":
             continue
         assert not {"email", "phone"} & set(schema.get("properties", {})), name
+
+
+def test_an_editors_change_of_contact_details_is_audited_without_the_values(
+    login: Callable[[User], Client], editor: User, person: Person, org: Organization
+) -> None:
+    form = {"name": person.name, "organization": org.pk, "title": "Programme lead"}
+    form |= {"email": "mercy@example.org", "phone": PHONE, "expertise": person.expertise}
+    response = login(editor).post("/directory/people/mercy-kiprop/edit/", form)
+    assert response.status_code == 302
+    assert ContactDetails.objects.get(person=person).email == "mercy@example.org"
+    entry = AuditEntry.for_object(person).get(action="update:contact-details")
+    assert (entry.actor, entry.changes) == (editor, {"email": {"changed": True}})
+    # saving again with the same details records nothing more
+    login(editor).post("/directory/people/mercy-kiprop/edit/", form)
+    assert AuditEntry.for_object(person).filter(action="update:contact-details").count() == 1
+
+
+def test_contact_details_cannot_be_saved_without_the_permission(
+    owner: User, person: Person
+) -> None:
+    with pytest.raises(PermissionDenied):
+        SaveContactDetails(owner, person, "other@example.org", "").execute()
+    assert ContactDetails.objects.get(person=person).email == EMAIL
+    assert not AuditEntry.for_object(person).exists()

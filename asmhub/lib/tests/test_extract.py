@@ -385,3 +385,22 @@ def test_the_docx_limits_are_the_callers() -> None:
     assert extract("ok.docx", data).blocks[0].text == "Gold buyers pay cash."
     with pytest.raises(ExtractionError, match=r"^ok\.docx: unpacks to .*; the limit is 1 kB$"):
         extract("ok.docx", data, zip_limits=ZipLimits(unpacked_bytes=1000))
+
+
+def test_markdown_quotes_reference_links_entities_and_inline_html_read_as_words() -> None:
+    text = (
+        "Setext Title\n============\n\n"
+        "> Quoted *advice* from the [field guide][guide] &amp; <b>bold</b> words.\n\n"
+        "[guide]: https://example.org/guide\n\n"
+        "1. First step\n2) Second step\n\n"
+        "    indented code\n"
+    )
+    result = extract("quote.md", text.encode())
+    assert result.title == "Setext Title"
+    assert [block.text for block in result.blocks] == [
+        "Quoted advice from the field guide & bold words.",
+        "First step",
+        "Second step",
+        "indented code",
+    ]
+    assert {block.heading for block in result.blocks} == {"Setext Title"}

@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from asmhub.core.models import AuditEntry
 from asmhub.monitoring.models import ColumnMapping, ImportBatch, Programme, ProgrammeGrant, Visit
 from asmhub.monitoring.tests.test_import_ipis import BISIE, ipis_file
 from asmhub.taxonomy.models import Country
@@ -100,6 +101,12 @@ def test_a_mapping_made_from_a_sample_file_imports_it(
     form["col_1"] = "date"
     assert client.post(reverse("monitoring:mapping-create"), form).status_code == 302
     mapping = ColumnMapping.objects.get()
+    entry = AuditEntry.for_object(mapping).get()
+    assert (entry.action, entry.actor, entry.changes["columns"]) == (
+        "create",
+        owner,
+        mapping.columns,
+    )
     assert mapping.columns == {
         "pcode": "code_site",
         "date": "jour",
