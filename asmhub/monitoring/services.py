@@ -131,7 +131,7 @@ def index_rows(choice: Choice) -> list[AreaRow]:
         choice.period.end,
         choice.weights,
         choice.resolution,
-        include=choice.includes,
+        programmes=choice.programmes,
     )
     if choice.level == "h3":
         return [
@@ -158,9 +158,9 @@ def area_index(unit: AdminUnit, choice: Choice) -> need.AreaIndex | None:
         choice.period.start,
         choice.period.end,
         choice.weights,
-        include=lambda s: getattr(s, level) == unit.pk and choice.includes(s),
+        programmes=choice.programmes,
     )
-    return found[0] if found else None
+    return found.find(unit.pk)
 
 
 @dataclass
