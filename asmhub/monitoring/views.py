@@ -8,6 +8,10 @@ incidents, observed taxes) are rendered only with the programme's grant.
 from __future__ import annotations
 
 import datetime as dt
+import gzip
+import hashlib
+import threading
+from collections import OrderedDict
 from typing import Any
 from urllib.parse import urlencode
 
@@ -135,6 +139,53 @@ def sites_geojson(request: HttpRequest) -> HttpResponse:
     if request.GET.get("download"):
         stamp = timezone.now().strftime("%Y%m%d")
         response["Content-Disposition"] = f'attachment; filename="asmhub-sites-{stamp}.geojson"'
+    return _private(response)
+
+
+# The map's answers by view, per process: (token, grants, filter, view, gzip) → body.
+_CLUSTERS: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
+_CLUSTERS_KEPT = 512
+_CLUSTERS_LOCK = threading.Lock()
+
+
+def sites_clusters(request: HttpRequest) -> HttpResponse:
+    """The map's sites in the tiles of one window (``?z=6&x=30-35&y=31-34`` and the
+    filters): clusters by cell of the screen, or the sites themselves, as
+    ``present.clusters`` lets the user see them; gzip-compressed when the browser takes
+    it, and kept per data version, grants, filter and view (``ETag``)."""
+    try:
+        view = present.View.parse(
+            request.GET.get("z", ""), request.GET.get("x", ""), request.GET.get("y", "")
+        )
+    except ValueError as error:
+        return _private(HttpResponse(str(error), status=400, content_type="text/plain"))
+    chosen = MapFilter.from_params(_params(request))
+    access = access_for(request.user)
+    snap = snapshot.current()
+    zipped = "gzip" in request.headers.get("Accept-Encoding", "")
+    key = (snap.token, access.restricted, chosen.key(), view, zipped)
+    tag = '"' + hashlib.sha256(repr(key).encode()).hexdigest()[:32] + '"'
+    if request.headers.get("If-None-Match") == tag:
+        response = HttpResponse(status=304)
+    else:
+        with _CLUSTERS_LOCK:
+            body = _CLUSTERS.get(key)
+            if body is not None:
+                _CLUSTERS.move_to_end(key)
+        if body is None:
+            body = present.clusters(snap, access, chosen, view).encode()
+            if zipped:
+                body = gzip.compress(body, compresslevel=5)
+            with _CLUSTERS_LOCK:
+                _CLUSTERS[key] = body
+                while len(_CLUSTERS) > _CLUSTERS_KEPT:
+                    _CLUSTERS.popitem(last=False)
+        response = HttpResponse(body, content_type="application/geo+json")
+        if zipped:
+            response["Content-Encoding"] = "gzip"
+    response["ETag"] = tag
+    response["Vary"] = "Accept-Encoding, Cookie"
+    patch_cache_control(response, no_cache=True)  # ask again, answered 304 when unchanged
     return _private(response)
 
 
