@@ -12,20 +12,20 @@ import gzip
 import hashlib
 import threading
 from collections import OrderedDict
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
 from asmhub.core.crud import query_params
-from asmhub.core.exports import download
-from asmhub.monitoring import present, snapshot
+from asmhub.monitoring import present, snapshot, streams
 from asmhub.monitoring.access import Access, access_for, point
 from asmhub.monitoring.models import AdminUnit, ArmedActor, Indicator, Site
 from asmhub.monitoring.present import MAP_FLAGS, MapFilter
@@ -34,6 +34,7 @@ from asmhub.monitoring.tax_models import ObservedTax
 from asmhub.monitoring.templatetags.asmhub_monitoring import rounded
 from asmhub.taxonomy.models import Mineral
 
+R = TypeVar("R", bound=HttpResponseBase)
 FILTER_KEYS = ("mineral", "year", "qualification", "province", "programme", *MAP_FLAGS)
 NUMBERS = ("year", "from", "to", "province")
 EXPORTS = ("csv", "xlsx")
@@ -55,7 +56,7 @@ def _query(params: dict[str, list[str]]) -> str:
     return urlencode(pairs)
 
 
-def _private(response: HttpResponse) -> HttpResponse:
+def _private(response: R) -> R:
     patch_cache_control(response, private=True)  # what a user sees depends on their grants
     return response
 
@@ -204,14 +205,15 @@ def sites_find(request: HttpRequest) -> JsonResponse:
     return response
 
 
-def sites_export(request: HttpRequest, fmt: str) -> HttpResponse:
-    """The filtered sites as CSV or XLSX rows, with the columns the user may read."""
+def sites_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
+    """The filtered sites as CSV or XLSX rows, with the columns the user may read,
+    streamed (``streams.py``): the sites are read from the database 500 at a time."""
     if fmt not in EXPORTS:
         raise Http404
     chosen = MapFilter.from_params(_params(request))
     entries = present.matching_sites(snapshot.current(), chosen)
     rows = present.site_rows(present.sites_of(entries), access_for(request.user))
-    return _private(download(present.SITE_COLUMNS, rows, "sites", fmt))
+    return _private(streams.stream(present.SITE_COLUMNS, rows, "sites", fmt))
 
 
 def _risk_chart(visits: list[dict[str, Any]]) -> dict[str, Any]:
