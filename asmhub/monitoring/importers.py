@@ -140,7 +140,6 @@ def _table(
     return table.headers, table.rows, notes
 
 
-
 def _renamed(
     rows: Iterable[tuple[int, dict[str, str]]], names: Mapping[str, str]
 ) -> Iterator[tuple[int, dict[str, str]]]:

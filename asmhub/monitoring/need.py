@@ -430,7 +430,7 @@ def compute(
     renumber = np.empty_like(order)
     renumber[order] = np.arange(len(order))
     area = renumber[area]
-    keys = [names[c] for c in used[order]]
+    keys = [names[c] for c in used[order].tolist()]
     n = len(keys)
     sites = np.bincount(area, minlength=n)
 
@@ -490,14 +490,14 @@ def compute(
     # rank: no score last, then the lower bound, the score and the key (as text), falling
     rank = np.lexsort(
         (
-            np.array([str(key) for key in keys], dtype=str),
+            snapshot.text_order(level, resolution)[used[order]],
             -np.nan_to_num(score),
             -np.nan_to_num(low),
             ~scored,
         )
     )
     return IndexTable(
-        keys=[keys[i] for i in rank],
+        keys=[keys[i] for i in rank.tolist()],
         weights=w,
         sites=sites[rank],
         visited=visited[rank],

@@ -129,6 +129,17 @@ class Snapshot:
             found = self.memo[name] = (codes, keys)
         return found
 
+    def text_order(self, level: str, resolution: int = 6) -> np.ndarray:
+        """The rank of each area of ``areas(level, resolution)`` by its key as text."""
+        name = f"text-order-{level}-{resolution if level == 'h3' else ''}"
+        found = self.memo.get(name)
+        if found is None:
+            _codes, keys = self.areas(level, resolution)
+            found = np.empty(len(keys), dtype=np.int64)
+            found[sorted(range(len(keys)), key=lambda i: str(keys[i]))] = np.arange(len(keys))
+            self.memo[name] = found
+        return found
+
 
 @dataclass
 class Arrays:

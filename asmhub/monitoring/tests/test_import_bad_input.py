@@ -27,7 +27,11 @@ def programme(owner: Any) -> Programme:
 def post(client: Client, programme: Programme, content: bytes) -> str:
     response = client.post(
         reverse("monitoring:imports"),
-        {"programme": programme.pk, "format": "ipis", "file": SimpleUploadedFile("big.csv", content)},
+        {
+            "programme": programme.pk,
+            "format": "ipis",
+            "file": SimpleUploadedFile("big.csv", content),
+        },
     )
     assert response.status_code == 200  # the form again, with the message
     return str(response.content.decode())
