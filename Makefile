@@ -73,6 +73,8 @@ bench-matching: $(STAMP)
 	$(BIN)/python -m bench.matching --postgres "$${ASMHUB_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/asmhub}"
 
 bench-monitoring: $(BENCH_STAMP)
+	$(BIN)/python -m bench.monitoring_scale
+	$(BIN)/python -m bench.monitoring_scale --postgres "$${ASMHUB_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/asmhub}"
 	$(BIN)/python -m bench.monitoring
 	$(BIN)/python -m bench.monitoring --postgres "$${ASMHUB_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/asmhub}"
 

@@ -68,7 +68,15 @@ FILES = 10  # the visits are imported as this many files, one after the other
 SEED = 20261202
 YEARS = (2009, 2024)
 PERIOD = (dt.date(2015, 1, 1), dt.date(2020, 12, 31))
-LEVELS = (("territory", 0), ("collectivite", 0), ("province", 0), ("h3", 5), ("h3", 7))
+LEVELS = (
+    ("territory", 0),
+    ("collectivite", 0),
+    ("groupement", 0),
+    ("province", 0),
+    ("h3", 5),
+    ("h3", 7),
+)
+REFERENCE_RUNS = 3  # need.compute_reference (one object per area), after one warm-up
 RUNS, WARMUP = 30, 3  # the platform and DuckDB, per level and period
 SQL_RUNS = 5  # the peer in the database, per level and period, after one warm-up
 GEO_RUNS = 20  # each GeoJSON measure, after two warm-ups
@@ -164,10 +172,13 @@ class Databases:
         self.engine = "postgresql" if postgres else "sqlite"
         self.data_dir = RESULTS / "monitoring-data"
         suffix = "_small" if small else ""
+        # The databases are named after the URL's own database unless it is the default.
+        named = (postgres or "").rsplit("/", 1)[-1]
+        base = PG_DATABASE if named in ("", "asmhub") else named
         self.names = {
-            "empty": f"{PG_DATABASE}_empty",
-            "data": f"{PG_DATABASE}{suffix}",
-            "import": f"{PG_DATABASE}_import",
+            "empty": f"{base}_empty",
+            "data": f"{base}{suffix}",
+            "import": f"{base}_import",
         }
         self.files = {
             "empty": RESULTS / "monitoring-empty.sqlite3",
@@ -593,6 +604,37 @@ def _compare(platform: dict[Any, tuple[Any, ...]], other: dict[Any, tuple[Any, .
     return worst
 
 
+def _same_as_reference(reference: Sequence[Any], columns: Sequence[Any]) -> None:
+    """Fails unless the columns give the reference's areas, in its order, every count and
+    every float equal to the bit (``need.compute_reference`` is the oracle)."""
+
+    def bits(value: Any) -> Any:
+        return float(value).hex() if isinstance(value, int | float) else value
+
+    def row(area: Any) -> tuple[Any, ...]:
+        parts = tuple(
+            (
+                p.known,
+                p.present,
+                p.counted,
+                p.measured,
+                *map(bits, (p.share, p.points, p.low, p.high)),
+            )
+            for p in area.parts
+        )
+        return (
+            area.key,
+            area.sites,
+            area.visited,
+            *map(bits, (area.score, area.low, area.high)),
+            parts,
+        )
+
+    assert len(reference) == len(columns), f"{len(reference)} areas != {len(columns)}"
+    for want, got in zip(reference, columns, strict=True):
+        assert row(want) == row(got), f"area {want.key}: {row(want)} != {row(got)}"
+
+
 def _times(call: Callable[[], Any], runs: int, warmup: int) -> tuple[list[float], Any]:
     result = None
     for _ in range(warmup):
@@ -718,6 +760,16 @@ def _index(folder: Path) -> dict[str, Any]:
             compute()
             first = _ms(started)  # for H3, the first call places the sites in their cells
             times, areas = _times(compute, RUNS, WARMUP)
+            reference_times, reference = _times(
+                lambda level=level, start=start, end=end, resolution=resolution or 6: (
+                    need.compute_reference(
+                        snapshot.current(), level, start, end, chosen, resolution
+                    )
+                ),
+                REFERENCE_RUNS,
+                1,
+            )
+            _same_as_reference(reference, areas)
             platform = _platform_rows(areas)
             sql, params = _index_sql("duckdb", level, resolution, period)
             duck_times, duck_rows = _times(
@@ -742,6 +794,7 @@ def _index(folder: Path) -> dict[str, Any]:
                 "scored": sum(1 for a in areas if a.score is not None),
                 "first_ms": first,
                 "platform": summary(times),
+                "reference": summary(reference_times),
                 "duckdb": summary(duck_times),
                 "sql": summary(peer_times),
                 "duckdb_max_difference": duck_diff,

@@ -131,6 +131,11 @@ def _table(
         )
     except TabularError as exc:
         raise ImportFileError(str(exc)) from None
+    except csv.Error as exc:  # a field over the reader's limit, as in a line of megabytes
+        raise ImportFileError(
+            _("%(file)s cannot be read as CSV (%(reason)s); nothing was imported.")
+            % {"file": filename, "reason": exc}
+        ) from None
     notes = [records.Problem(n.row, n.column, n.value, n.reason) for n in table.notes]
     return table.headers, table.rows, notes
 

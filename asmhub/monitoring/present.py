@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 from django.urls import reverse
 
 from asmhub.monitoring.access import Access, point
@@ -70,6 +71,20 @@ class MapFilter:
             scope=scope_from(params),
         )
 
+    def key(self) -> str:
+        """Everything ``matches`` reads, as text: the same for the same sites."""
+        return repr(
+            (
+                sorted(self.minerals),
+                self.start,
+                self.end,
+                sorted(self.qualification),
+                self.flags,
+                self.province,
+                None if self.scope is None else sorted(self.scope.ids),
+            )
+        )
+
     def matches(self, site: SiteEntry) -> bool:
         if self.scope is not None and site.programme not in self.scope.ids:
             return False
@@ -100,41 +115,206 @@ def _state(site: SiteEntry, at: int | None, name: str) -> bool | None:
     return bool(site.present[at] & BITS[name])
 
 
+def _feature(
+    site: SiteEntry,
+    access: Access,
+    chosen: MapFilter,
+    slugs: Mapping[int, str],
+    prefix: str,
+) -> dict[str, Any]:
+    """One site as a GeoJSON feature: its position as ``point`` lets the user see it."""
+    latitude, longitude, approximate = point(
+        access, site.programme, site.flagged, site.latitude, site.longitude
+    )
+    at = site.latest(chosen.start, chosen.end)
+    properties: dict[str, Any] = {
+        "id": site.pk,
+        "name": site.name,
+        "pcode": site.pcode,
+        "qualification": site.qualification,
+        "minerals": sorted(slugs[m] for m in site.minerals if m in slugs),
+        "url": f"{prefix}{site.pk}/",
+    }
+    for name in MAP_FLAGS:
+        properties[name] = _state(site, at, name)
+    if approximate:
+        properties["approximate"] = True
+    return {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [longitude, latitude]},
+        "properties": properties,
+    }
+
+
+def _dump(found: dict[str, Any]) -> str:
+    return json.dumps(found, separators=(",", ":"), ensure_ascii=False)
+
+
 def geojson(snapshot: Snapshot, access: Access, chosen: MapFilter) -> str:
     """The sites the filter keeps, as a GeoJSON FeatureCollection (text)."""
     slugs = dict(Mineral.objects.values_list("pk", "slug"))
     prefix = reverse("monitoring:site", args=[0])[:-2]
-    features = []
-    for site in snapshot.sites:
+    features = [
+        _feature(site, access, chosen, slugs, prefix)
+        for site in snapshot.sites
+        if site.latitude is not None and site.longitude is not None and chosen.matches(site)
+    ]
+    return _dump({"type": "FeatureCollection", "features": features})
+
+
+# -- the map by zoom and view: the sites grouped in cells of the screen ------------------
+
+TILE = 256  # pixels of a web map tile
+CELL = 64  # pixels of a cell: four to a tile's side, so no cell crosses a tile's edge
+SINGLES_ZOOM = 15  # from this zoom on, every site is its own marker
+MAX_ZOOM = 18
+MAX_TILES = 400  # tiles one request may cover (a 1280×800 window needs about 24)
+_PLACED_KEPT = 16  # filters × grants whose placed sites a snapshot keeps
+
+
+@dataclass(frozen=True)
+class Placed:
+    """The sites a filter keeps that have a position, at the position the user may see
+    (``point``: flagged sites rounded without the grant). The map's cells and their
+    counts and centres are made from these positions only, never from the exact ones."""
+
+    index: np.ndarray  # positions in ``snapshot.sites``
+    latitude: np.ndarray
+    longitude: np.ndarray
+    approximate: np.ndarray
+    x: np.ndarray  # web Mercator, 0 … 1 from west to east
+    y: np.ndarray  # 0 … 1 from north to south
+
+
+def mercator(latitude: np.ndarray, longitude: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Positions in web Mercator's unit square (the tiles' projection)."""
+    sine = np.clip(np.sin(np.radians(latitude)), -0.9999, 0.9999)
+    x = (longitude + 180.0) / 360.0
+    y = 0.5 - np.log((1 + sine) / (1 - sine)) / (4 * np.pi)
+    return np.clip(x, 0.0, 1.0 - 1e-12), np.clip(y, 0.0, 1.0 - 1e-12)
+
+
+def placed(snapshot: Snapshot, access: Access, chosen: MapFilter) -> Placed:
+    """The sites of ``chosen`` at the positions ``access`` lets the user see, kept in the
+    snapshot per filter and the programmes the user reads."""
+    kept = snapshot.memo.setdefault("placed", {})
+    name = (chosen.key(), access.restricted)
+    found = kept.get(name)
+    if found is not None:
+        assert isinstance(found, Placed)
+        return found
+    index, latitude, longitude, approximate = [], [], [], []
+    for i, site in enumerate(snapshot.sites):
         if site.latitude is None or site.longitude is None or not chosen.matches(site):
             continue
-        latitude, longitude, approximate = point(
+        lat, lon, rounded = point(
             access, site.programme, site.flagged, site.latitude, site.longitude
         )
-        at = site.latest(chosen.start, chosen.end)
-        properties: dict[str, Any] = {
-            "id": site.pk,
-            "name": site.name,
-            "pcode": site.pcode,
-            "qualification": site.qualification,
-            "minerals": sorted(slugs[m] for m in site.minerals if m in slugs),
-            "url": f"{prefix}{site.pk}/",
-        }
-        for name in MAP_FLAGS:
-            properties[name] = _state(site, at, name)
-        if approximate:
-            properties["approximate"] = True
-        features.append(
-            {
-                "type": "Feature",
-                "geometry": {"type": "Point", "coordinates": [longitude, latitude]},
-                "properties": properties,
-            }
+        index.append(i)
+        latitude.append(lat)
+        longitude.append(lon)
+        approximate.append(rounded)
+    lat_a = np.array(latitude, dtype=np.float64)
+    lon_a = np.array(longitude, dtype=np.float64)
+    x, y = mercator(lat_a, lon_a)
+    found = Placed(
+        np.array(index, dtype=np.int64), lat_a, lon_a, np.array(approximate, dtype=bool), x, y
+    )
+    if len(kept) >= _PLACED_KEPT:
+        kept.pop(next(iter(kept)))
+    kept[name] = found
+    return found
+
+
+@dataclass(frozen=True)
+class View:
+    """The tiles a map window covers at a zoom: columns ``x0``–``x1``, rows ``y0``–``y1``."""
+
+    zoom: int
+    x0: int
+    x1: int
+    y0: int
+    y1: int
+
+    @classmethod
+    def parse(cls, zoom: str, columns: str, rows: str) -> View:
+        """From ``z``, ``x`` and ``y`` as the map sends them (``x=30-35``); ValueError
+        names what is wrong."""
+        if not (zoom.isascii() and zoom.isdigit()) or not 0 <= int(zoom) <= MAX_ZOOM:
+            raise ValueError(f"z: a zoom from 0 to {MAX_ZOOM}, not {zoom[:20]!r}")
+        z = int(zoom)
+        bounds = []
+        for name, value in (("x", columns), ("y", rows)):
+            first, _, last = value.partition("-")
+            last = last or first
+            if not (first.isascii() and first.isdigit() and last.isascii() and last.isdigit()):
+                raise ValueError(f"{name}: a tile range like 3-5, not {value[:20]!r}")
+            low, high = int(first), int(last)
+            if not low <= high < 2**z:
+                raise ValueError(f"{name}: tiles 0 to {2**z - 1} at zoom {z}, not {value[:20]!r}")
+            bounds.append((low, high))
+        (x0, x1), (y0, y1) = bounds
+        if (x1 - x0 + 1) * (y1 - y0 + 1) > MAX_TILES:
+            raise ValueError(f"x, y: at most {MAX_TILES} tiles at once")
+        return cls(z, x0, x1, y0, y1)
+
+
+def clusters(snapshot: Snapshot, access: Access, chosen: MapFilter, view: View) -> str:
+    """The sites of ``chosen`` in ``view`` as GeoJSON: one feature per cell of the screen
+    (``CELL`` pixels) that holds sites, a site's own feature (as ``geojson`` gives it)
+    where a cell holds one site or from ``SINGLES_ZOOM`` on, else a cluster with its
+    count at the mean of its sites' visible positions. ``count`` and ``approximate``
+    are the sites the filter keeps in all, as on the page."""
+    found = placed(snapshot, access, chosen)
+    scale = float(2**view.zoom) * TILE  # pixels of the world's width at this zoom
+    px, py = found.x * scale, found.y * scale
+    inside = (
+        (px >= view.x0 * TILE)
+        & (px < (view.x1 + 1) * TILE)
+        & (py >= view.y0 * TILE)
+        & (py < (view.y1 + 1) * TILE)
+    )
+    where = np.flatnonzero(inside)
+    features: list[dict[str, Any]] = []
+    singles: list[int] = []
+    if view.zoom >= SINGLES_ZOOM:
+        singles = where.tolist()
+    elif len(where):
+        cells = (px[where] // CELL).astype(np.int64) << 32 | (py[where] // CELL).astype(np.int64)
+        _, first, inverse, counts = np.unique(
+            cells, return_index=True, return_inverse=True, return_counts=True
         )
-    return json.dumps(
-        {"type": "FeatureCollection", "features": features},
-        separators=(",", ":"),
-        ensure_ascii=False,
+        latitude = np.bincount(inverse, weights=found.latitude[where]) / counts
+        longitude = np.bincount(inverse, weights=found.longitude[where]) / counts
+        for cell in np.argsort(first, kind="stable").tolist():
+            if counts[cell] == 1:
+                singles.append(int(where[first[cell]]))
+                continue
+            features.append(
+                {
+                    "type": "Feature",
+                    "geometry": {
+                        "type": "Point",
+                        "coordinates": [float(longitude[cell]), float(latitude[cell])],
+                    },
+                    "properties": {"cluster": True, "count": int(counts[cell])},
+                }
+            )
+    if singles:
+        slugs = dict(Mineral.objects.values_list("pk", "slug"))
+        prefix = reverse("monitoring:site", args=[0])[:-2]
+        sites = snapshot.sites
+        features.extend(
+            _feature(sites[int(found.index[i])], access, chosen, slugs, prefix)
+            for i in sorted(singles)
+        )
+    return _dump(
+        {
+            "type": "FeatureCollection",
+            "count": len(found.index),
+            "approximate": int(found.approximate.sum()),
+            "features": features,
+        }
     )
 
 

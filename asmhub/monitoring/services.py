@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -124,6 +124,12 @@ class AreaRow:
 
 def index_rows(choice: Choice) -> list[AreaRow]:
     """The need index of every area of the chosen level, highest first, named."""
+    return list(iter_index_rows(choice))
+
+
+def iter_index_rows(choice: Choice, chunk: int = 2000) -> Iterator[AreaRow]:
+    """``index_rows`` one at a time: the areas' objects and names are made as they are
+    read (administrative units loaded ``chunk`` at a time)."""
     found = need.compute(
         snapshot.current(),
         choice.level,
@@ -131,22 +137,19 @@ def index_rows(choice: Choice) -> list[AreaRow]:
         choice.period.end,
         choice.weights,
         choice.resolution,
-        include=choice.includes,
+        programmes=choice.programmes,
     )
     if choice.level == "h3":
-        return [
-            AreaRow(a, str(a.key), cell=str(a.key), centre=h3.cell_to_latlng(str(a.key)))
-            for a in found
-        ]
-    units = AdminUnit.objects.select_related("parent").in_bulk([a.key for a in found])
-    rows = []
-    for area in found:
-        unit = units.get(area.key)
-        if unit is not None:
-            rows.append(
-                AreaRow(area, unit.name, unit.slug, unit.parent.name if unit.parent else "")
-            )
-    return rows
+        for a in found:
+            yield AreaRow(a, str(a.key), cell=str(a.key), centre=h3.cell_to_latlng(str(a.key)))
+        return
+    for start in range(0, len(found), chunk):
+        areas = found[start : start + chunk]
+        units = AdminUnit.objects.select_related("parent").in_bulk([a.key for a in areas])
+        for area in areas:
+            unit = units.get(area.key)
+            if unit is not None:
+                yield AreaRow(area, unit.name, unit.slug, unit.parent.name if unit.parent else "")
 
 
 def area_index(unit: AdminUnit, choice: Choice) -> need.AreaIndex | None:
@@ -158,9 +161,9 @@ def area_index(unit: AdminUnit, choice: Choice) -> need.AreaIndex | None:
         choice.period.start,
         choice.period.end,
         choice.weights,
-        include=lambda s: getattr(s, level) == unit.pk and choice.includes(s),
+        programmes=choice.programmes,
     )
-    return found[0] if found else None
+    return found.find(unit.pk)
 
 
 @dataclass

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import h3
+import numpy as np
 from django.db import models
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
@@ -92,6 +93,113 @@ class Snapshot:
             ]
             self._cells[resolution] = found
         return found
+
+    def arrays(self) -> Arrays:
+        """The sites and their visits as columns, built once per snapshot."""
+        found = self.memo.get("arrays")
+        if found is None:
+            found = self.memo["arrays"] = Arrays.of(self.sites)
+        assert isinstance(found, Arrays)
+        return found
+
+    def areas(self, level: str, resolution: int = 6) -> tuple[np.ndarray, list[Any]]:
+        """Each site's area of ``level`` as a code (-1: none) and the areas the codes name.
+
+        ``level`` is an attribute of the sites (``province`` … ``groupement``) or ``h3``
+        (the cell at ``resolution``). Built once per snapshot, level and resolution.
+        """
+        name = f"areas-{level}-{resolution if level == 'h3' else ''}"
+        found = self.memo.get(name)
+        if found is None:
+            values: list[Any] = (
+                self.cells(resolution) if level == "h3" else [getattr(s, level) for s in self.sites]
+            )
+            keys: list[Any] = []
+            code_of: dict[Any, int] = {}
+            codes = np.empty(len(values), dtype=np.int64)
+            for i, value in enumerate(values):
+                if value is None:
+                    codes[i] = -1
+                    continue
+                code = code_of.get(value)
+                if code is None:
+                    code = code_of[value] = len(keys)
+                    keys.append(value)
+                codes[i] = code
+            found = self.memo[name] = (codes, keys)
+        return found
+
+    def text_order(self, level: str, resolution: int = 6) -> np.ndarray:
+        """The rank of each area of ``areas(level, resolution)`` by its key as text."""
+        name = f"text-order-{level}-{resolution if level == 'h3' else ''}"
+        found = self.memo.get(name)
+        if found is None:
+            _codes, keys = self.areas(level, resolution)
+            found = np.empty(len(keys), dtype=np.int64)
+            found[sorted(range(len(keys)), key=lambda i: str(keys[i]))] = np.arange(len(keys))
+            self.memo[name] = found
+        return found
+
+
+@dataclass
+class Arrays:
+    """Every site's programme and open work, and every visit of every site, flattened.
+
+    The visits of site ``i`` are ``first[i]`` to ``first[i + 1]`` (exclusive), dates
+    ascending as in the site's own arrays; ``keys`` is ``i << 32 | date``, sorted, so one
+    ``searchsorted`` finds the latest visit of every site up to a date.
+    """
+
+    programme: np.ndarray  # int64, per site
+    open: np.ndarray  # bool, per site: open corrective actions or incidents
+    first: np.ndarray  # int64, per site and one more: where its visits start
+    dates: np.ndarray  # int64 ordinals, per visit
+    known: np.ndarray  # int64 bits, per visit
+    present: np.ndarray  # int64 bits, per visit
+    keys: np.ndarray  # int64, per visit
+
+    @classmethod
+    def of(cls, sites: list[SiteEntry]) -> Arrays:
+        n = len(sites)
+        counts = np.fromiter((len(s.dates) for s in sites), dtype=np.int64, count=n)
+        first = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(counts, out=first[1:])
+
+        def flat(name: str, dtype: Any) -> np.ndarray:
+            parts = [np.frombuffer(getattr(s, name), dtype=dtype) for s in sites if len(s.dates)]
+            if not parts:
+                return np.zeros(0, dtype=np.int64)
+            return np.concatenate(parts).astype(np.int64)
+
+        dates = flat("dates", np.int32)
+        owner = np.repeat(np.arange(n, dtype=np.int64), counts)
+        return cls(
+            programme=np.fromiter((s.programme for s in sites), dtype=np.int64, count=n),
+            open=np.fromiter(
+                (bool(s.open_actions or s.open_incidents) for s in sites), dtype=bool, count=n
+            ),
+            first=first,
+            dates=dates,
+            known=flat("known", np.uint32),
+            present=flat("present", np.uint32),
+            keys=(owner << 32) | dates,
+        )
+
+    def latest(self, start: dt.date | None, end: dt.date | None) -> np.ndarray:
+        """Per site, the position of its latest visit between ``start`` and ``end`` in the
+        visit columns, or -1 (as ``SiteEntry.latest``)."""
+        n = len(self.programme)
+        if not len(self.dates):
+            return np.full(n, -1, dtype=np.int64)
+        if end is None:
+            at = self.first[1:] - 1
+        else:
+            wanted = (np.arange(n, dtype=np.int64) << 32) | end.toordinal()
+            at = np.searchsorted(self.keys, wanted, side="right") - 1
+        found = at >= self.first[:-1]
+        if start is not None:
+            found &= self.dates[np.where(found, at, 0)] >= start.toordinal()
+        return np.where(found, at, -1)
 
 
 def bump() -> None:

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", views.map_page, name="map"),
     path("sites/<int:pk>/", views.site_detail, name="site"),
     path("sites.geojson", views.sites_geojson, name="sites-geojson"),
+    path("sites/clusters.geojson", views.sites_clusters, name="sites-clusters"),
     path("sites/find.json", views.sites_find, name="sites-find"),
     path("sites.<str:fmt>", views.sites_export, name="sites-export"),
     path("index/", views_areas.index_page, name="index"),

@@ -8,20 +8,25 @@ incidents, observed taxes) are rendered only with the programme's grant.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+import gzip
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Iterator
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
 from asmhub.core.crud import query_params
-from asmhub.core.exports import download
-from asmhub.monitoring import present, snapshot
+from asmhub.monitoring import present, snapshot, streams
 from asmhub.monitoring.access import Access, access_for, point
 from asmhub.monitoring.models import AdminUnit, ArmedActor, Indicator, Site
 from asmhub.monitoring.present import MAP_FLAGS, MapFilter
@@ -30,6 +35,7 @@ from asmhub.monitoring.tax_models import ObservedTax
 from asmhub.monitoring.templatetags.asmhub_monitoring import rounded
 from asmhub.taxonomy.models import Mineral
 
+R = TypeVar("R", bound=HttpResponseBase)
 FILTER_KEYS = ("mineral", "year", "qualification", "province", "programme", *MAP_FLAGS)
 NUMBERS = ("year", "from", "to", "province")
 EXPORTS = ("csv", "xlsx")
@@ -51,7 +57,7 @@ def _query(params: dict[str, list[str]]) -> str:
     return urlencode(pairs)
 
 
-def _private(response: HttpResponse) -> HttpResponse:
+def _private(response: R) -> R:
     patch_cache_control(response, private=True)  # what a user sees depends on their grants
     return response
 
@@ -138,6 +144,53 @@ def sites_geojson(request: HttpRequest) -> HttpResponse:
     return _private(response)
 
 
+# The map's answers by view, per process: (token, grants, filter, view, gzip) → body.
+_CLUSTERS: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
+_CLUSTERS_KEPT = 512
+_CLUSTERS_LOCK = threading.Lock()
+
+
+def sites_clusters(request: HttpRequest) -> HttpResponse:
+    """The map's sites in the tiles of one window (``?z=6&x=30-35&y=31-34`` and the
+    filters): clusters by cell of the screen, or the sites themselves, as
+    ``present.clusters`` lets the user see them; gzip-compressed when the browser takes
+    it, and kept per data version, grants, filter and view (``ETag``)."""
+    try:
+        view = present.View.parse(
+            request.GET.get("z", ""), request.GET.get("x", ""), request.GET.get("y", "")
+        )
+    except ValueError as error:
+        return _private(HttpResponse(str(error), status=400, content_type="text/plain"))
+    chosen = MapFilter.from_params(_params(request))
+    access = access_for(request.user)
+    snap = snapshot.current()
+    zipped = "gzip" in request.headers.get("Accept-Encoding", "")
+    key = (snap.token, access.restricted, chosen.key(), view, zipped)
+    tag = '"' + hashlib.sha256(repr(key).encode()).hexdigest()[:32] + '"'
+    if request.headers.get("If-None-Match") == tag:
+        response = HttpResponse(status=304)
+    else:
+        with _CLUSTERS_LOCK:
+            body = _CLUSTERS.get(key)
+            if body is not None:
+                _CLUSTERS.move_to_end(key)
+        if body is None:
+            body = present.clusters(snap, access, chosen, view).encode()
+            if zipped:
+                body = gzip.compress(body, compresslevel=5)
+            with _CLUSTERS_LOCK:
+                _CLUSTERS[key] = body
+                while len(_CLUSTERS) > _CLUSTERS_KEPT:
+                    _CLUSTERS.popitem(last=False)
+        response = HttpResponse(body, content_type="application/geo+json")
+        if zipped:
+            response["Content-Encoding"] = "gzip"
+    response["ETag"] = tag
+    response["Vary"] = "Accept-Encoding, Cookie"
+    patch_cache_control(response, no_cache=True)  # ask again, answered 304 when unchanged
+    return _private(response)
+
+
 FIND_LIMIT = 10
 
 
@@ -153,14 +206,19 @@ def sites_find(request: HttpRequest) -> JsonResponse:
     return response
 
 
-def sites_export(request: HttpRequest, fmt: str) -> HttpResponse:
-    """The filtered sites as CSV or XLSX rows, with the columns the user may read."""
+def sites_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
+    """The filtered sites as CSV or XLSX rows, with the columns the user may read,
+    streamed (``streams.py``): the sites are read from the database 500 at a time."""
     if fmt not in EXPORTS:
         raise Http404
     chosen = MapFilter.from_params(_params(request))
-    entries = present.matching_sites(snapshot.current(), chosen)
-    rows = present.site_rows(present.sites_of(entries), access_for(request.user))
-    return _private(download(present.SITE_COLUMNS, rows, "sites", fmt))
+    access = access_for(request.user)
+
+    def rows() -> Iterator[list[Any]]:  # the sites are chosen once the header has left
+        entries = present.matching_sites(snapshot.current(), chosen)
+        yield from present.site_rows(present.sites_of(entries), access)
+
+    return _private(streams.stream(present.SITE_COLUMNS, rows(), "sites", fmt))
 
 
 def _risk_chart(visits: list[dict[str, Any]]) -> dict[str, Any]:

@@ -4,6 +4,7 @@ corrective-action dashboard, and an incident's page (restricted)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from urllib.parse import urlencode
@@ -12,11 +13,11 @@ import h3
 from django.apps import apps as django_apps
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 
 from asmhub.core.crud import query_params
-from asmhub.core.exports import download
-from asmhub.monitoring import need, services
+from asmhub.monitoring import need, services, streams
 from asmhub.monitoring.access import access_for
 from asmhub.monitoring.models import AdminUnit, Incident, Site
 
@@ -81,7 +82,7 @@ def index_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-def index_export(request: HttpRequest, fmt: str) -> HttpResponse:
+def index_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
     if fmt not in ("csv", "xlsx"):
         raise Http404
     choice = services.Choice.from_params(query_params(request))
@@ -89,27 +90,29 @@ def index_export(request: HttpRequest, fmt: str) -> HttpResponse:
     columns = INDEX_COLUMNS + [f"{k}_share" for k in keys] + [f"{k}_points" for k in keys]
     programmes = ", ".join(p.slug for p in choice.scope.programmes) if choice.scope else ""
     unmeasured = ", ".join(c.key for c in choice.unmeasured())
-    rows = []
-    for position, row in enumerate(services.index_rows(choice), start=1):
-        area = row.index
-        rows.append(
-            [
-                position if area.score is not None else None,
-                row.name,
-                row.parent,
-                _round(area.score),
-                _round(area.low),
-                _round(area.high),
-                area.sites,
-                area.visited,
-                _round(area.coverage, 3),
-                programmes,
-                unmeasured,
-            ]
-            + [_round(p.share, 3) for p in area.parts]
-            + [_round(p.points) for p in area.parts]
-        )
-    return download(columns, rows, "need-index", fmt)
+
+    def rows() -> Iterator[list[Any]]:
+        for position, row in enumerate(services.iter_index_rows(choice), start=1):
+            area = row.index
+            yield (
+                [
+                    position if area.score is not None else None,
+                    row.name,
+                    row.parent,
+                    _round(area.score),
+                    _round(area.low),
+                    _round(area.high),
+                    area.sites,
+                    area.visited,
+                    _round(area.coverage, 3),
+                    programmes,
+                    unmeasured,
+                ]
+                + [_round(p.share, 3) for p in area.parts]
+                + [_round(p.points) for p in area.parts]
+            )
+
+    return streams.stream(columns, rows(), "need-index", fmt)
 
 
 def _round(value: float | None, digits: int = 1) -> float | None:

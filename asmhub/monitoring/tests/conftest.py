@@ -261,7 +261,12 @@ def ungranted(request: Any, client: Any, monitoring: dict[str, Any]) -> Any:
 
 
 def body(response: Any) -> bytes:
-    return b"".join(response.streaming_content) if response.streaming else response.content
+    """The response's bytes; a streamed one is read once and kept on the response."""
+    if not response.streaming:
+        return bytes(response.content)
+    if not hasattr(response, "read_body"):
+        response.read_body = b"".join(response.streaming_content)
+    return bytes(response.read_body)
 
 
 def text(response: Any) -> str:

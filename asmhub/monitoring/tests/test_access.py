@@ -45,6 +45,15 @@ SECRETS = (
     "28.765432",
 )
 SKIP_PATTERNS = {"import-commit", "report-tax"}  # POST only
+# The map by view needs its window (zoom and tiles): the world, and the tiles of the
+# site's exact and rounded positions at zooms where clusters and single sites answer.
+CLUSTER_VIEWS = (
+    "z=0&x=0&y=0",
+    "z=4&x=0-15&y=0-15",
+    "z=16&x=38010&y=32986",  # the rounded position
+    "z=9&x=296&y=257",
+    "z=16&x=38004&y=32992",  # the exact one
+)
 
 
 @pytest.fixture
@@ -161,7 +170,9 @@ def _text(response: Any) -> str:
 def _addresses(client: Client, data: dict[str, Any]) -> list[str]:
     addresses = []
     for pattern in urls.urlpatterns:
-        if isinstance(pattern, URLPattern) and pattern.name not in SKIP_PATTERNS:
+        if pattern.name == "sites-clusters":
+            addresses += [f"{reverse('monitoring:sites-clusters')}?{v}" for v in CLUSTER_VIEWS]
+        elif isinstance(pattern, URLPattern) and pattern.name not in SKIP_PATTERNS:
             addresses += _fill(pattern, data)
     addresses.append(reverse("monitoring:sites-geojson") + "?download=1")
     return addresses + _api_paths(client, data)
@@ -207,6 +218,10 @@ def test_a_granted_user_reads_the_restricted_fields(data: dict[str, Any], client
     assert "SECRET-INCIDENT" in incident_page
     geojson = _text(client.get(reverse("monitoring:sites-geojson")))
     assert "28.765432" in geojson
+    for view in CLUSTER_VIEWS[3:]:  # the tiles of the exact position
+        assert "28.765432" in _text(client.get(f"{reverse('monitoring:sites-clusters')}?{view}")), (
+            view
+        )
 
 
 def test_the_public_sees_the_site_at_a_coarse_position(

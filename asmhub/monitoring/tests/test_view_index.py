@@ -10,6 +10,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from asmhub.monitoring.tests.conftest import body
+
 pytestmark = pytest.mark.django_db
 
 
@@ -27,7 +29,7 @@ def test_the_export_follows_the_chosen_weights(areas: dict[str, Any], client: Cl
     weights |= {"w_accidents": 0, "w_open_corrective_actions": 0, "w_mercury": 1}
     weights |= {"w_armed_interference": 1}
     response = client.get(reverse("monitoring:index-export", args=["csv"]), weights)
-    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.DictReader(io.StringIO(body(response).decode("utf-8-sig"))))
     by_area = {r["area"]: r for r in rows}
     # Walikale: armed 2/2, mercury 1/2 → 100 × (1 × 1 + 1 × 0.5) / 2
     assert float(by_area["Walikale"]["score"]) == 75.0

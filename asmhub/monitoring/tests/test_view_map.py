@@ -30,7 +30,8 @@ def test_the_map_page_offers_the_filters_of_the_sites_data(
     response = client.get(MAP)
     assert response.status_code == 200
     page = text(response)
-    assert 'id="site-map"' in page and f'data-geojson="{GEOJSON}"' in page
+    clusters = reverse("monitoring:sites-clusters")
+    assert 'id="site-map"' in page and f'data-clusters="{clusters}"' in page
     assert '<option value="gold">Gold</option>' in page  # the minerals the sites hold
     assert '<option value="tin">Tin</option>' in page
     assert 'value="diamonds"' not in page  # no site holds it
@@ -39,7 +40,8 @@ def test_the_map_page_offers_the_filters_of_the_sites_data(
     assert f'<option value="{monitoring["nord"].pk}">Nord-Kivu</option>' in page
     for name in ("armed_presence", "mercury", "children", "women", "qualification"):
         assert f'name="{name}"' in page
-    assert "leaflet-1.9.4.js" in page and "leaflet.markercluster-1.5.3.js" in page
+    assert "leaflet-1.9.4.js" in page  # the server clusters: no clustering script
+    assert "leaflet.markercluster-1.5.3.js" not in page
     assert "monitoring/map.js" in page
 
 

@@ -1,11 +1,13 @@
-// The map of mine sites: reads the sites' GeoJSON with the filters of the form beside
-// it, clusters the markers (Leaflet.markercluster) and colours them by qualification.
-// Changing a filter loads the sites again and updates the address, the count and the
-// download links; without JavaScript the form reloads the page.
+// The map of mine sites: asks the server for the sites of the tiles in view (at the
+// zoom shown, with the filters of the form beside it), which answers with clusters
+// counted per cell of the screen and single sites, coloured by qualification. Moving,
+// zooming or changing a filter asks again; a filter also updates the address, the
+// count and the download links. Without JavaScript the form reloads the page.
 (function () {
   "use strict";
 
-  var config, box, form, map, cluster, request = 0;
+  var config, box, form, map, layer, current = "", request = 0;
+  var TILE = 256;
 
   function el(tag, className, text) {
     var node = document.createElement(tag);
@@ -53,32 +55,52 @@
     });
   }
 
-  function show(data) {
-    var markers = [], points = [], approximate = 0;
-    data.features.forEach(function (f) {
-      var c = f.geometry.coordinates, p = f.properties;
-      if (p.approximate) { approximate += 1; }
-      var marker = window.L.marker([c[1], c[0]], { icon: icon(p.qualification), title: p.name, alt: p.name });
-      marker.bindPopup(function () { return popup(p); });
-      markers.push(marker);
-      points.push([c[1], c[0]]);
+  function clusterIcon(count) {
+    var size = count < 10 ? "small" : count < 100 ? "medium" : "large";
+    var inner = el("div", "");
+    inner.appendChild(el("span", "", String(count)));
+    return window.L.divIcon({
+      html: inner.outerHTML,
+      className: "marker-cluster marker-cluster-" + size,
+      iconSize: [40, 40]
     });
-    cluster.clearLayers();
-    cluster.addLayers(markers);
-    document.getElementById("site-count").textContent = String(markers.length);
+  }
+
+  function show(data) {
+    var markers = [];
+    data.features.forEach(function (f) {
+      var c = f.geometry.coordinates, p = f.properties, marker;
+      if (p.cluster) {
+        marker = window.L.marker([c[1], c[0]], { icon: clusterIcon(p.count), title: String(p.count), alt: String(p.count), keyboard: true });
+        marker.on("click", function () { map.setView([c[1], c[0]], Math.min(map.getZoom() + 2, map.getMaxZoom())); });
+      } else {
+        marker = window.L.marker([c[1], c[0]], { icon: icon(p.qualification), title: p.name, alt: p.name });
+        marker.bindPopup(function () { return popup(p); });
+      }
+      markers.push(marker);
+    });
+    layer.clearLayers();
+    markers.forEach(function (m) { layer.addLayer(m); });
+    document.getElementById("site-count").textContent = String(data.count);
     var note = document.getElementById("site-approximate");
-    note.querySelector("[data-number]").textContent = String(approximate);
-    note.hidden = approximate === 0;
-    if (points.length && !box.dataset.focused) { // not the cluster's bounds: it adds large sets in chunks, later
-      map.fitBounds(window.L.latLngBounds(points), { padding: [24, 24], maxZoom: 11, animate: false });
-    }
-    box.dataset.loaded = String(markers.length);
+    note.querySelector("[data-number]").textContent = String(data.approximate);
+    note.hidden = data.approximate === 0;
+    box.dataset.loaded = String(data.count);
+  }
+
+  // The tiles the window covers at its zoom, as the server takes them: z=6&x=30-35&y=31-34.
+  function view() {
+    var z = map.getZoom(), bounds = map.getPixelBounds(), last = Math.pow(2, z) - 1;
+    function tile(v) { return Math.min(last, Math.max(0, Math.floor(v / TILE))); }
+    return "z=" + z + "&x=" + tile(bounds.min.x) + "-" + tile(bounds.max.x - 1) +
+      "&y=" + tile(bounds.min.y) + "-" + tile(bounds.max.y - 1);
   }
 
   function load(q) {
+    if (q !== undefined) { current = q; }
     var mine = ++request;
     box.setAttribute("aria-busy", "true");
-    fetch(box.dataset.geojson + (q ? "?" + q : ""), { credentials: "same-origin", headers: { Accept: "application/geo+json" } })
+    fetch(box.dataset.clusters + "?" + view() + (current ? "&" + current : ""), { credentials: "same-origin", headers: { Accept: "application/geo+json" } })
       .then(function (response) {
         if (!response.ok) { throw new Error(String(response.status)); }
         return response.json();
@@ -94,7 +116,6 @@
 
   function refresh(event) {
     if (event) { event.preventDefault(); }
-    delete box.dataset.focused;
     var q = query();
     window.history.replaceState(null, "", window.location.pathname + (q ? "?" + q : ""));
     updateLinks(q);
@@ -112,7 +133,6 @@
     if (site.latitude === null || site.longitude === null) { return; }
     map.setView([site.latitude, site.longitude], site.approximate ? 11 : 14, { animate: false });
     window.L.popup().setLatLng([site.latitude, site.longitude]).setContent(popup(site)).openOn(map);
-    box.dataset.focused = String(site.id);
   }
 
   function listFound(data) {
@@ -159,16 +179,16 @@
     box = document.getElementById("site-map");
     form = document.getElementById("map-filters");
     var island = document.getElementById("map-config");
-    if (!box || !form || !island || !window.L || !window.L.markerClusterGroup) { return; }
+    if (!box || !form || !island || !window.L) { return; }
     config = JSON.parse(island.textContent);
     map = window.L.map(box, { scrollWheelZoom: false, maxZoom: 18 }).setView([-2.5, 28.0], 6);
     if (box.dataset.tiles) {
       window.L.tileLayer(box.dataset.tiles, { attribution: box.dataset.attribution, maxZoom: 18 }).addTo(map);
     }
-    cluster = window.L.markerClusterGroup({ chunkedLoading: true, showCoverageOnHover: false, maxClusterRadius: 48 });
-    map.addLayer(cluster);
+    layer = window.L.layerGroup().addTo(map);
     form.addEventListener("change", refresh);
     form.addEventListener("submit", refresh);
+    map.on("moveend", function () { load(); });
     load(box.dataset.query);
     finder = document.getElementById("map-find");
     if (finder) {
