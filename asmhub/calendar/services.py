@@ -434,6 +434,31 @@ def entries_for(user: Any, params: Mapping[str, Any], first: dt.date, last: dt.d
     return entries(select(user, params), first, last)
 
 
+def cached_entries_for(
+    user: Any, params: Mapping[str, Any], first: dt.date, last: dt.date
+) -> list[Entry]:
+    """``entries_for``, expanded once per change of the data (events, cycles, calls and
+    reviews come from several apps) for each visitor, filter, span and language."""
+    from django.utils.translation import get_language
+
+    from asmhub.core import dataversions
+
+    who = user.pk if user.is_authenticated else "anonymous"
+    wanted = sorted(Filter.from_params(params).as_params().items())
+    return list(
+        dataversions.remember(
+            "calendar-entries",
+            None,
+            lambda: entries_for(user, params, first, last),
+            who,
+            wanted,
+            first,
+            last,
+            get_language(),
+        )
+    )
+
+
 # -- grids -----------------------------------------------------------------------------
 
 

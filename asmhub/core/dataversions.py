@@ -129,8 +129,9 @@ def digest(text: str) -> str:
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
-def remember(name: str, apps_used: Iterable[str], build: Callable[[], Any], *parts: Any) -> Any:
-    """``build()`` computed once per change of ``apps_used``'s data, kept in the cache
+def remember(name: str, apps_used: Iterable[str] | None, build: Callable[[], Any], *parts: Any) -> Any:
+    """``build()`` computed once per change of ``apps_used``'s data (every app's when
+    None), kept in the cache
     under ``name``, ``parts`` (what else the result depends on: a user, a language, a
     date) and the apps' tokens."""
     data = key_of(tokens(), apps_used)

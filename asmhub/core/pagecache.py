@@ -30,6 +30,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
@@ -53,11 +54,17 @@ def is_anonymous_request(request: HttpRequest) -> bool:
 
 
 def cacheable_request(request: HttpRequest) -> bool:
-    return (
+    if not (
         request.method in ("GET", "HEAD")
         and not request.path.startswith(EXCLUDED)
         and is_anonymous_request(request)
-    )
+    ):
+        return False
+    try:
+        resolve(request.path_info)
+    except Resolver404:  # unknown addresses are not kept (nor the data versions read)
+        return False
+    return True
 
 
 def page_key(request: HttpRequest) -> str:
