@@ -112,9 +112,7 @@ DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'asmhub.sqlite3'}
 # Each web process keeps its connection for this many seconds (0: a new one per request);
 # docs/benchmarks.md ("Web tier") measures both on SQLite and PostgreSQL.
 DB_CONN_MAX_AGE = env_int("ASMHUB_DB_CONN_MAX_AGE", 60, minimum=0)
-_database: dict[str, Any] = dict(
-    dj_database_url.parse(DATABASE_URL, conn_max_age=DB_CONN_MAX_AGE)
-)
+_database: dict[str, Any] = dict(dj_database_url.parse(DATABASE_URL, conn_max_age=DB_CONN_MAX_AGE))
 if _database["ENGINE"] == "django.db.backends.sqlite3":
     _database["OPTIONS"] = {
         # Writers queue behind each other instead of failing with "database is locked".

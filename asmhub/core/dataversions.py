@@ -14,7 +14,7 @@ in the same transaction, by a new token for that app, so that:
 The tokens are watched at the database connection (``execute_wrappers``), not through
 model signals, because ``bulk_create``, ``QuerySet.update`` and raw SQL send none.
 Tables outside the platform's apps (sessions, sign-in throttles, the task queue, the
-admin's log) and a user's ``last_login`` do not count: they change on reads and sign-ins,
+admin's log), API tokens (their last use) and a user's ``last_login`` do not count: they change on reads and sign-ins,
 and no page shows them.
 """
 
@@ -36,7 +36,11 @@ _WRITE = re.compile(
     r"^\s*(?:INSERT(?:\s+OR\s+\w+)?\s+INTO|UPDATE|DELETE\s+FROM|REPLACE\s+INTO)\s+[\"`]?(\w+)",
     re.IGNORECASE,
 )
-_LAST_LOGIN = re.compile(r'^\s*UPDATE\s+"?accounts_user"?\s+SET\s+"?last_login"?\s*=\s*\S+\s+WHERE', re.I)
+_LAST_LOGIN = re.compile(
+    r'^\s*UPDATE\s+"?accounts_user"?\s+SET\s+"?last_login"?\s*=\s*\S+\s+WHERE', re.I
+)
+# Written on reads, shown on no page: an API token's last use.
+UNTRACKED = {"accounts_apitoken"}
 _tables: dict[str, str] | None = None
 
 
@@ -49,7 +53,7 @@ def _table_apps() -> dict[str, str]:
             config = model._meta.app_config
             if config is None or not config.name.startswith("asmhub."):
                 continue
-            if model._meta.db_table != TABLE:
+            if model._meta.db_table != TABLE and model._meta.db_table not in UNTRACKED:
                 found[model._meta.db_table] = config.label
         _tables = found
     return _tables
@@ -129,7 +133,9 @@ def digest(text: str) -> str:
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
-def remember(name: str, apps_used: Iterable[str] | None, build: Callable[[], Any], *parts: Any) -> Any:
+def remember(
+    name: str, apps_used: Iterable[str] | None, build: Callable[[], Any], *parts: Any
+) -> Any:
     """``build()`` computed once per change of ``apps_used``'s data (every app's when
     None), kept in the cache
     under ``name``, ``parts`` (what else the result depends on: a user, a language, a

@@ -82,9 +82,7 @@ def home_context(user: Any) -> dict[str, Any]:
 
     # Counted once per change of the data for each visitor (what one may see differs).
     who = user.pk if user.is_authenticated else "anonymous"
-    counts, stats = dataversions.remember(
-        "home-figures", None, figures, who, timezone.localdate()
-    )
+    counts, stats = dataversions.remember("home-figures", None, figures, who, timezone.localdate())
     return {
         "counts": counts,
         "lever_issues": LeverIssue.objects.all(),
