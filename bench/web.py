@@ -135,11 +135,15 @@ def parse(output: str) -> list[tuple[float, int, float]]:
     rows = []
     for row in csv.DictReader(io.StringIO(output)):
         with contextlib.suppress(KeyError, ValueError):
-            rows.append((float(row["response-time"]), int(row["status-code"]), float(row["offset"])))
+            rows.append(
+                (float(row["response-time"]), int(row["status-code"]), float(row["offset"]))
+            )
     return rows
 
 
-def figures(rows: list[tuple[float, int, float]], seconds: float, ok: tuple[int, ...]) -> dict[str, Any]:
+def figures(
+    rows: list[tuple[float, int, float]], seconds: float, ok: tuple[int, ...]
+) -> dict[str, Any]:
     if not rows:
         return {"requests": 0, "rps": 0.0, "p50": None, "p99": None, "errors": None}
     ms = [r[0] * 1000 for r in rows]
@@ -152,7 +156,9 @@ def figures(rows: list[tuple[float, int, float]], seconds: float, ok: tuple[int,
     }
 
 
-def load(url: str, clients: int, seconds: float, headers: dict[str, str] | None = None) -> dict[str, Any]:
+def load(
+    url: str, clients: int, seconds: float, headers: dict[str, str] | None = None
+) -> dict[str, Any]:
     argv = hey_argv(url, clients, seconds, headers)
     done = subprocess.run(argv, capture_output=True, text=True, check=False)  # noqa: S603
     rows = parse(done.stdout)
@@ -213,7 +219,13 @@ def _scale() -> dict[str, int]:
         need = SCALE["organizations"] - Organization.objects.count()
         chosen = [bases[i % len(bases)] for i in range(max(0, need))]
         made = [
-            clone(b, i, name=f"{b.name} (branch {i + 1})", slug=f"{b.slug}-branch-{i + 1}", parent=None)
+            clone(
+                b,
+                i,
+                name=f"{b.name} (branch {i + 1})",
+                slug=f"{b.slug[:40]}-branch-{i + 1}",
+                parent=None,
+            )
             for i, b in enumerate(chosen)
         ]
         made = Organization.objects.bulk_create(made, batch_size=500)
@@ -224,14 +236,22 @@ def _scale() -> dict[str, int]:
         need = SCALE["resources"] - Resource.objects.count()
         chosen = [bases[i % len(bases)] for i in range(max(0, need))]
         made = [
-            clone(b, i, title=f"{b.title} ({i + 1})", slug=f"{b.slug}-{i + 1}", content_hash=None)
+            clone(
+                b,
+                i,
+                title=f"{b.title} ({i + 1})",
+                slug=f"{b.slug[:40]}-bench-{i + 1}",
+                content_hash=None,
+            )
             for i, b in enumerate(chosen)
         ]
         made = Resource.objects.bulk_create(made, batch_size=500)
         m2m(Resource, made, chosen)
         documents = {
             d.resource_id: d
-            for d in SearchDocument.objects.filter(kind=SearchDocument.Kind.RESOURCE, resource__in=bases)
+            for d in SearchDocument.objects.filter(
+                kind=SearchDocument.Kind.RESOURCE, resource__in=bases
+            )
         }
         SearchDocument.objects.bulk_create(
             [
@@ -267,7 +287,9 @@ def _people() -> dict[str, Any]:
     found: dict[str, Any] = {"sessions": {}, "tokens": []}
     organization = Organization.objects.filter(status="published").order_by("pk").first()
     for name, role in (("bench-member", "member"), ("bench-editor", "editor")):
-        user, _created = User.objects.get_or_create(username=name, defaults={"organization": organization})
+        user, _created = User.objects.get_or_create(
+            username=name, defaults={"organization": organization}
+        )
         user.set_password("a-long-bench-pass-phrase-91")
         user.save()
         assign_role(user, role)
@@ -336,7 +358,9 @@ def _create_postgres(url: str, rebuild: bool) -> None:
     name = url.rsplit("/", 1)[1]
     admin = url.rsplit("/", 1)[0] + "/postgres"
     with psycopg.connect(admin, autocommit=True) as connection:
-        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        exists = connection.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
+        ).fetchone()
         if exists and rebuild:
             connection.execute(f'DROP DATABASE "{name}"')
             exists = None
@@ -355,7 +379,13 @@ def gunicorn(env: dict[str, str], label: str, **extra: str) -> Iterator[tuple[st
     argv = [str(BIN / "gunicorn"), "asmhub.wsgi", "--workers", str(WORKERS)]
     argv += ["--bind", f"127.0.0.1:{port}", "--timeout", "120"]
     base = f"http://127.0.0.1:{port}"
-    with server(f"gunicorn ({label})", argv, {**env, **extra}, f"{base}/healthz", DATA / f"gunicorn-{label}.log") as process:
+    with server(
+        f"gunicorn ({label})",
+        argv,
+        {**env, **extra},
+        f"{base}/healthz",
+        DATA / f"gunicorn-{label}.log",
+    ) as process:
         yield base, process
 
 
@@ -378,8 +408,11 @@ def warm(base: str, paths: list[str], headers: dict[str, str] | None = None) -> 
 
     for path in paths:
         for _ in range(WORKERS * 2):
-            request = urllib.request.Request(base + path, headers=headers or {})
-            with contextlib.suppress(OSError), urllib.request.urlopen(request, timeout=120) as answer:  # noqa: S310
+            request = urllib.request.Request(base + path, headers=headers or {})  # noqa: S310
+            with (
+                contextlib.suppress(OSError),
+                urllib.request.urlopen(request, timeout=120) as answer,  # noqa: S310
+            ):
                 answer.read()
 
 
@@ -397,7 +430,9 @@ def run_pages(env: dict[str, str], seconds: float, label: str) -> dict[str, Any]
         for role, path in SIGNED_IN:
             cookie = {"Cookie": f"sessionid={people['sessions'][role]}"}
             warm(base, [path], cookie)
-            result.setdefault("signed_in_8", {})[f"{role} {path}"] = load(base + path, 8, seconds, cookie)
+            result.setdefault("signed_in_8", {})[f"{role} {path}"] = load(
+                base + path, 8, seconds, cookie
+            )
         result["api_16"] = {}
         for path in API:
             share = []
@@ -423,7 +458,9 @@ def run_pages(env: dict[str, str], seconds: float, label: str) -> dict[str, Any]
         env, f"{label}-new-connections", ASMHUB_PAGE_CACHE="false", ASMHUB_DB_CONN_MAX_AGE="0"
     ) as (base, _process):
         warm(base, ["/healthz", *PUBLIC[:2]])
-        result["conn_max_age_0"] = {p: load(base + p, 32, seconds) for p in ["/healthz", *PUBLIC[:2]]}
+        result["conn_max_age_0"] = {
+            p: load(base + p, 32, seconds) for p in ["/healthz", *PUBLIC[:2]]
+        }
     result["load_after"] = os.getloadavg()
     return result
 
@@ -509,7 +546,9 @@ def _print(result: dict[str, Any]) -> None:
         print(f"\n{group}")
         for page, f in rows.items():
             if isinstance(f, dict) and "rps" in f:
-                print(f"  {page:45} {f['rps']:8} req/s  p50 {f['p50']} ms  p99 {f['p99']} ms  errors {f['errors']}")
+                print(
+                    f"  {page:45} {f['rps']:8} req/s  p50 {f['p50']} ms  p99 {f['p99']} ms  errors {f['errors']}"
+                )
 
 
 def main() -> None:
@@ -540,7 +579,11 @@ def main() -> None:
     result["seconds"] = round(time.monotonic() - started)
     write_json(RESULTS / name, result)
     _print(result)
-    print(json.dumps({k: v for k, v in result.items() if k not in ("machine",)}, indent=1)[:3000] if args.soak else "")
+    print(
+        json.dumps({k: v for k, v in result.items() if k not in ("machine",)}, indent=1)[:3000]
+        if args.soak
+        else ""
+    )
     log(f"wrote {RESULTS / name}")
 
 

@@ -104,6 +104,16 @@ def _public_headers(response: HttpResponse, etag: str, modified: float) -> None:
     patch_vary_headers(response, VARY)
 
 
+def _conditional(
+    request: HttpRequest, etag: str, modified: float, response: HttpResponse
+) -> HttpResponse:
+    """``response``, or 304 Not Modified when the request's validators still match."""
+    answer = get_conditional_response(
+        request, etag=etag, last_modified=int(modified), response=response
+    )
+    return response if answer is None else answer
+
+
 class AnonymousPageCacheMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -146,9 +156,7 @@ class AnonymousPageCacheMiddleware:
                 settings.ASMHUB_PAGE_CACHE_SECONDS * 10,
             )
         _public_headers(response, etag, modified)
-        return get_conditional_response(
-            request, etag=etag, last_modified=int(modified), response=response
-        )
+        return _conditional(request, etag, modified, response)
 
     def _from_kept(self, request: HttpRequest, kept: dict[str, Any]) -> HttpResponse:
         response = HttpResponse(kept["content"])
@@ -156,6 +164,4 @@ class AnonymousPageCacheMiddleware:
             response[name] = value
         _public_headers(response, kept["etag"], kept["modified"])
         response["X-Cache"] = "hit"
-        return get_conditional_response(
-            request, etag=kept["etag"], last_modified=int(kept["modified"]), response=response
-        )
+        return _conditional(request, kept["etag"], kept["modified"], response)
