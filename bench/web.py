@@ -20,8 +20,8 @@ PostgreSQL (the Makefile passes a database of its own).
 
 ``make bench-soak`` (``python -m bench.web --soak``) sends mixed traffic for 10 minutes
 (``--minutes`` for another length) at 32 concurrent clients: reads, searches, signed-in
-pages and API lists, a write (an organization changed through the API) every few
-seconds and a calendar import every half minute. It reports errors, p99 per minute, and
+pages and API lists, a write (an organization changed through the API) every 20
+seconds and a calendar import every minute. It reports errors, p99 per minute, and
 the resident memory of the web processes after one minute of warm-up and at the end.
 
 Results: bench/results/web-<database>.json (and web-soak-<database>.json).
@@ -491,7 +491,7 @@ def run_soak(env: dict[str, str], minutes: float, label: str) -> dict[str, Any]:
             "PATCH",
             json.dumps({"acronym": "SOAK"}),
             "application/json",
-            0.2,
+            1 / 20,
         ),
         (
             "import: calendar",
@@ -502,7 +502,7 @@ def run_soak(env: dict[str, str], minutes: float, label: str) -> dict[str, Any]:
             "commit=1&source=soak&default_kind=conference&default_timezone=UTC&content="
             + __import__("urllib.parse").parse.quote(ICS),
             "application/x-www-form-urlencoded",
-            1 / 30,
+            1 / 60,
         ),
     ]
     assert sum(m[2] for m in mix) == 32
@@ -551,6 +551,64 @@ def _print(result: dict[str, Any]) -> None:
                 )
 
 
+def report() -> str:
+    """The figures of the last runs as markdown tables, for docs/benchmarks.md."""
+    lines = []
+    for label in ("sqlite", "postgres"):
+        path = RESULTS / f"web-{label}.json"
+        if not path.exists():
+            continue
+        result = json.loads(path.read_text())
+        before = ", ".join(f"{x:.1f}" for x in result["load_before"])
+        after = ", ".join(f"{x:.1f}" for x in result["load_after"])
+        lines += [
+            "",
+            f"**{label}** (load average before {before}, after {after}):",
+            "",
+            "| load | page | req/s | p50 ms | p99 ms | errors |",
+            "|---|---|---:|---:|---:|---:|",
+        ]
+        names = {
+            "floor": "floor, 32",
+            "public_32": "anonymous, 32",
+            "public_32_uncached": "anonymous, 32, cache off",
+            "public_4": "anonymous, 4",
+            "public_4_uncached": "anonymous, 4, cache off",
+            "signed_in_8": "signed in, 8",
+            "api_16": "API, 4 tokens, 16",
+            "conn_max_age_0": "new connection per request, cache off, 32",
+            "floor_after": "floor again, 32",
+        }
+        for group, name in names.items():
+            for page, f in result.get(group, {}).items():
+                lines.append(
+                    f"| {name} | `{page}` | {f['rps']:,.0f} | {f['p50']:,.0f} | {f['p99']:,.0f} | {f['errors']} |"
+                )
+    soak = RESULTS / "web-soak-sqlite.json"
+    if soak.exists():
+        result = json.loads(soak.read_text())
+        total = result["total"]
+        lines += [
+            "",
+            f"**Soak** ({result['minutes']:g} min, 32 clients, SQLite; load average before "
+            + ", ".join(f"{x:.1f}" for x in result["load_before"])
+            + f"): {total['requests']:,} requests, {total['rps']:,.0f} req/s, p50 {total['p50']:,.0f} ms,"
+            f" p99 {total['p99']:,.0f} ms, errors {total['errors']}; memory of the web processes"
+            f" {result['memory_mb_after_warmup']:,.0f} MB after the warm-up, {result['memory_mb_end']:,.0f} MB"
+            f" at the end ({result['memory_growth_pct']:+.1f} %). p99 per minute (ms): "
+            + ", ".join(f"{v:,.0f}" for v in result["p99_by_minute"].values())
+            + ".",
+            "",
+            "| traffic | requests | req/s | p50 ms | p99 ms | errors |",
+            "|---|---:|---:|---:|---:|---:|",
+        ]
+        for name, f in result["per_kind"].items():
+            lines.append(
+                f"| {name} | {f['requests']:,} | {f['rps']:,.1f} | {f['p50']:,.0f} | {f['p99']:,.0f} | {f['errors']} |"
+            )
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--postgres", help="a PostgreSQL URL of a database for the benchmark")
@@ -558,11 +616,15 @@ def main() -> None:
     parser.add_argument("--soak", action="store_true", help="the mixed-traffic soak instead")
     parser.add_argument("--minutes", type=float, default=10, help="length of the soak (10)")
     parser.add_argument("--rebuild", action="store_true", help="build the database again")
+    parser.add_argument("--report", action="store_true", help="print the last figures as markdown")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         _child_main(args.child, args.out)
+        return
+    if args.report:
+        print(report())
         return
     ensure_hey()
     label = "postgres" if args.postgres else "sqlite"
