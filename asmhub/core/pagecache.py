@@ -84,9 +84,8 @@ def page_key(request: HttpRequest) -> str:
 
 def storable(request: HttpRequest, response: HttpResponse) -> bool:
     """Whether the answer holds nothing of one visitor and may be given to any."""
+    # A page that used a CSRF token sets (renews) the token's cookie, so it is never kept.
     if response.status_code != 200 or response.streaming or response.cookies:
-        return False
-    if request.META.get("CSRF_COOKIE_USED"):
         return False
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:

@@ -210,3 +210,8 @@ def test_pages_with_their_own_form_token_are_not_kept() -> None:
     second = Client().get(login)
     assert "X-Cache" not in second
     assert "public" not in second.get("Cache-Control", "")
+    returning = Client()  # a visitor who has the cookie already
+    returning.cookies["csrftoken"] = first.cookies["csrftoken"].value
+    for _ in range(2):
+        again = returning.get(login)
+        assert "X-Cache" not in again and "csrfmiddlewaretoken" in again.content.decode()
