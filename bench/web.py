@@ -551,6 +551,10 @@ def _print(result: dict[str, Any]) -> None:
                 )
 
 
+def _n(value: Any) -> str:
+    return "—" if value is None else f"{value:,.0f}"
+
+
 def report() -> str:
     """The figures of the last runs as markdown tables, for docs/benchmarks.md."""
     lines = []
@@ -581,8 +585,9 @@ def report() -> str:
         }
         for group, name in names.items():
             for page, f in result.get(group, {}).items():
+                errors = "no answer" if f["errors"] is None else f["errors"]
                 lines.append(
-                    f"| {name} | `{page}` | {f['rps']:,.0f} | {f['p50']:,.0f} | {f['p99']:,.0f} | {f['errors']} |"
+                    f"| {name} | `{page}` | {_n(f['rps'])} | {_n(f['p50'])} | {_n(f['p99'])} | {errors} |"
                 )
     soak = RESULTS / "web-soak-sqlite.json"
     if soak.exists():
