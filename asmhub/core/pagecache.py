@@ -6,7 +6,8 @@ visitor's page is kept in the cache and given to the next ones. What makes this 
 - **Who.** Only requests without a session, a pending message or an ``Authorization``
   header, by GET or HEAD, outside ``/api/``, ``/admin/`` and ``/accounts/``, use or fill
   the cache. Signing in creates a session, so a signed-in visitor never reads it.
-- **What.** Only a 200 answer is kept, and only when it set no cookie, used no CSRF
+- **What.** Only an HTML page answered 200 at an address without a file extension
+  (downloads, feeds and data are not pages) is kept, and only when it set no cookie, used no CSRF
   token (the base template reads the token from its cookie in the page's script; a page
   whose own form carries one is not kept), and did not say ``private`` or ``no-store``.
 - **Until when.** The key holds the path and query, the language, the host, the day, the
@@ -23,6 +24,7 @@ turns the cache off (the headers stay).
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 from collections.abc import Callable
 from typing import Any
@@ -39,6 +41,7 @@ from django.utils.translation import get_language
 from asmhub.core import dataversions
 
 EXCLUDED = ("/api/", "/admin/", "/accounts/", "/i18n/", "/healthz", "/csrf/", "/static/")
+FILE = re.compile(r"\.[A-Za-z0-9]{1,8}$")
 MAX_BYTES = 2_000_000
 VARY = ("Cookie", "Accept-Language", "HX-Request", "HX-Target")
 _KEPT_HEADERS_SKIPPED = {"set-cookie", "etag", "last-modified", "cache-control", "vary"}
@@ -59,6 +62,8 @@ def cacheable_request(request: HttpRequest) -> bool:
         and not request.path.startswith(EXCLUDED)
         and is_anonymous_request(request)
     ):
+        return False
+    if FILE.search(request.path):  # downloads, feeds and data files: not pages
         return False
     try:
         resolve(request.path_info)
@@ -86,6 +91,9 @@ def storable(request: HttpRequest, response: HttpResponse) -> bool:
     """Whether the answer holds nothing of one visitor and may be given to any."""
     # A page that used a CSRF token sets (renews) the token's cookie, so it is never kept.
     if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    # Pages only: other answers (the SMS tax check's text, data) may be throttled per call.
+    if not response.get("Content-Type", "").startswith("text/html"):
         return False
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:

@@ -215,3 +215,13 @@ def test_pages_with_their_own_form_token_are_not_kept() -> None:
     for _ in range(2):
         again = returning.get(login)
         assert "X-Cache" not in again and "csrfmiddlewaretoken" in again.content.decode()
+
+
+@pytest.mark.django_db
+def test_only_html_pages_are_kept(settings: Any) -> None:
+    """Other answers (the SMS tax check's text, throttled per call; files) are not kept."""
+    settings.API_THROTTLE_ANONYMOUS = "2/m"
+    url = reverse("monitoring:sms-tax-check")
+    answers = [Client().get(url, {"text": "TAX FARDC"}) for _ in range(3)]
+    assert all("X-Cache" not in a for a in answers)
+    assert answers[-1].status_code == 429
