@@ -472,6 +472,7 @@ def run_soak(env: dict[str, str], minutes: float, label: str) -> dict[str, Any]:
     editor_cookie = f"sessionid={people['sessions']['editor']}; csrftoken={CSRF}"
     token = {"Authorization": f"Bearer {people['tokens'][0]}"}
     seconds = minutes * 60
+    load_before = os.getloadavg()
     # (name, path, clients, headers, method, body, content type, rate per client)
     mix: list[tuple[str, str, int, dict[str, str], str, str, str, float]] = [
         ("home", "/", 5, {}, "GET", "", "", 0),
@@ -529,7 +530,8 @@ def run_soak(env: dict[str, str], minutes: float, label: str) -> dict[str, Any]:
     return {
         "minutes": minutes,
         "clients": 32,
-        "load_before": os.getloadavg(),
+        "load_before": load_before,
+        "load_end": os.getloadavg(),
         "total": figures(every, seconds, (200,)),
         "per_kind": per_kind,
         "p99_by_minute": {m: round(percentile(v, 99), 1) for m, v in sorted(by_minute.items())},
@@ -595,8 +597,8 @@ def report() -> str:
         total = result["total"]
         lines += [
             "",
-            f"**Soak** ({result['minutes']:g} min, 32 clients, SQLite; load average before "
-            + ", ".join(f"{x:.1f}" for x in result["load_before"])
+            f"**Soak** ({result['minutes']:g} min, 32 clients, SQLite; load average at the end "
+            + ", ".join(f"{x:.1f}" for x in result.get("load_end", result["load_before"]))
             + f"): {total['requests']:,} requests, {total['rps']:,.0f} req/s, p50 {total['p50']:,.0f} ms,"
             f" p99 {total['p99']:,.0f} ms, errors {total['errors']}; memory of the web processes"
             f" {result['memory_mb_after_warmup']:,.0f} MB after the warm-up, {result['memory_mb_end']:,.0f} MB"
