@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 BENCH_STAMP := $(VENV)/.bench-installed
 
-.PHONY: demo test test-sqlite test-postgres test-browser check lint typecheck imports format messages screenshots bench bench-library bench-search bench-iati bench-matching bench-monitoring bench-polls bench-reports bench-strategy-import clean
+.PHONY: demo test test-sqlite test-postgres test-browser check lint typecheck imports format messages screenshots bench bench-library bench-search bench-iati bench-matching bench-monitoring bench-polls bench-reports bench-strategy-import bench-web bench-soak clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is needed (the platform runs on Python 3.11)"; exit 1; }
@@ -87,6 +87,15 @@ bench-strategy-import: $(STAMP)
 
 bench-reports: $(STAMP)
 	$(BIN)/python -m bench.reports
+
+# The web tier under load through gunicorn and hey (bench/web.py), on SQLite then PostgreSQL.
+bench-web: $(STAMP)
+	$(BIN)/python -m bench.web
+	$(BIN)/python -m bench.web --postgres "$${ASMHUB_BENCH_WEB_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/asmhub_web}"
+
+# Ten minutes of mixed traffic at 32 clients (bench/web.py --soak; BENCH_SOAK_MINUTES=2 for a short run).
+bench-soak: $(STAMP)
+	$(BIN)/python -m bench.web --soak --minutes $${BENCH_SOAK_MINUTES:-10}
 
 clean:
 	rm -rf $(VENV) var test-artifacts

@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "asmhub.core.middleware.RejectNulCharactersMiddleware",
     "asmhub.core.middleware.SiteAddressMiddleware",
+    "asmhub.core.pagecache.AnonymousPageCacheMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -110,9 +111,11 @@ TEMPLATES = [
 
 # Database: SQLite in the data folder unless DATABASE_URL names another database.
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'asmhub.sqlite3'}")
-_database: dict[str, Any] = dict(dj_database_url.parse(DATABASE_URL, conn_max_age=60))
+# Each web process keeps its connection for this many seconds (0: a new one per request);
+# docs/benchmarks.md ("Web tier") measures both on SQLite and PostgreSQL.
+DB_CONN_MAX_AGE = env_int("ASMHUB_DB_CONN_MAX_AGE", 60, minimum=0)
+_database: dict[str, Any] = dict(dj_database_url.parse(DATABASE_URL, conn_max_age=DB_CONN_MAX_AGE))
 if _database["ENGINE"] == "django.db.backends.sqlite3":
-    _database["CONN_MAX_AGE"] = 0
     _database["OPTIONS"] = {
         # Writers queue behind each other instead of failing with "database is locked".
         "transaction_mode": "IMMEDIATE",
@@ -131,12 +134,22 @@ DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("ASMHUB_REDIS_URL")
+CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        }
+    }
+# Whole pages for anonymous visitors, kept until the data changes (core.pagecache), and
+# how long a proxy may serve them (Cache-Control max-age).
+ASMHUB_PAGE_CACHE = env_bool("ASMHUB_PAGE_CACHE", True)
+ASMHUB_PAGE_CACHE_SECONDS = env_int("ASMHUB_PAGE_CACHE_SECONDS", 60, minimum=0)
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 
 from asmhub.calendar.models import Event, Kind, zone_of
-from asmhub.core import permissions
+from asmhub.core import dataversions, permissions
 from asmhub.core.models import AuditEntry
 from asmhub.directory.models import Organization
 from asmhub.funding.models import FundingCycle, Opportunity
@@ -432,6 +432,29 @@ def entries(selection: Selection, first: dt.date, last: dt.date) -> list[Entry]:
 
 def entries_for(user: Any, params: Mapping[str, Any], first: dt.date, last: dt.date) -> list[Entry]:
     return entries(select(user, params), first, last)
+
+
+def cached_entries_for(
+    user: Any, params: Mapping[str, Any], first: dt.date, last: dt.date
+) -> list[Entry]:
+    """``entries_for``, expanded once per change of the data (events, cycles, calls and
+    reviews come from several apps) for each visitor, filter, span and language."""
+    from django.utils.translation import get_language
+
+    who = user.pk if user.is_authenticated else "anonymous"
+    wanted = sorted(Filter.from_params(params).as_params().items())
+    return list(
+        dataversions.remember(
+            "calendar-entries",
+            None,
+            lambda: entries_for(user, params, first, last),
+            who,
+            wanted,
+            first,
+            last,
+            get_language(),
+        )
+    )
 
 
 # -- grids -----------------------------------------------------------------------------

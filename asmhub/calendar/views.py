@@ -59,7 +59,7 @@ def month(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     first = _month(request.GET.get("month"), today)
     grid_start, grid_end = services.month_grid_bounds(first.year, first.month)
-    found = services.entries_for(request.user, query_params(request), grid_start, grid_end)
+    found = services.cached_entries_for(request.user, query_params(request), grid_start, grid_end)
     previous = (first - dt.timedelta(days=1)).replace(day=1)
     following = (first + dt.timedelta(days=32)).replace(day=1)
     context = _context(

@@ -90,9 +90,13 @@ def _filter(queryset: QuerySet[M], facet: Facet, values: list[str]) -> QuerySet[
 
 
 def apply_facets(
-    queryset: QuerySet[M], facets: Sequence[Facet], params: Mapping[str, list[str]]
+    queryset: QuerySet[M],
+    facets: Sequence[Facet],
+    params: Mapping[str, list[str]],
+    count: bool = True,
 ) -> tuple[QuerySet[M], list[FacetResult]]:
-    """Filter by every facet in ``params`` and count each facet's values."""
+    """Filter by every facet in ``params`` and count each facet's values (not counted,
+    and no results, with ``count=False``: an API list needs only the rows)."""
     selected = {
         f.key: [str(v) for v in _coerced(f, [v for v in params.get(f.key, []) if v])]
         for f in facets
@@ -100,7 +104,9 @@ def apply_facets(
     filtered = queryset
     for facet in facets:
         filtered = _filter(filtered, facet, selected[facet.key])
-    results = []
+    results: list[FacetResult] = []
+    if not count:
+        return filtered, results
     for facet in facets:
         base = queryset
         for other in facets:

@@ -227,3 +227,15 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reason} {self.step} → {self.recipient}"
+
+
+class DataVersion(models.Model):
+    """One row per app holding a random token, replaced in the transaction of every write
+    to that app's tables (``core.dataversions``): cached pages and computations keyed by
+    the tokens are never served after the data they were built from changed."""
+
+    app = models.CharField(max_length=64, primary_key=True)
+    token = models.CharField(max_length=32)
+
+    def __str__(self) -> str:
+        return f"{self.app}: {self.token}"

@@ -13,10 +13,11 @@ import yaml
 from django.apps import apps
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.module_loading import import_string
 
-from asmhub.core import permissions
+from asmhub.core import dataversions, permissions
 
 if TYPE_CHECKING:
     from asmhub.core.permissions import Visitor
@@ -72,19 +73,27 @@ def home_context(user: Visitor) -> dict[str, Any]:
     from asmhub.taxonomy.models import Country, LeverIssue, MDGGoal, SDGGoal
 
     organizations = permissions.visible(user, Organization.objects.all())
-    return {
-        "counts": {
+
+    def figures() -> tuple[dict[str, int], list[HomeStat]]:
+        counts = {
             "organizations": organizations.count(),
             "people": permissions.visible(user, Person.objects.all()).count(),
             "countries": Country.objects.filter(organizations__in=organizations).distinct().count(),
             "lever_issues": LeverIssue.objects.count(),
-        },
+        }
+        return counts, home_stats(user)
+
+    # Counted once per change of the data for each visitor (what one may see differs).
+    who = user.pk if user.is_authenticated else "anonymous"
+    counts, stats = dataversions.remember("home-figures", None, figures, who, timezone.localdate())
+    return {
+        "counts": counts,
         "lever_issues": LeverIssue.objects.all(),
         "sdg_goals": SDGGoal.objects.all(),
         "mdg_goals": MDGGoal.objects.all(),
         "mandate": mandate(),
         "recent": organizations.select_related("stakeholder_type").order_by("-updated_at")[:6],
-        "stats": home_stats(user),
+        "stats": stats,
     }
 
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("about/", views.about, name="about"),
     path("search/", views.search_page, name="search"),
     path("healthz", views.healthz, name="healthz"),
+    path("csrf/", views.csrf_cookie, name="csrf"),
     path("changes/", views.revision_list, name="revisions"),
     path("changes/<int:pk>/", views.revision_detail, name="revision"),
 ]

@@ -7,6 +7,8 @@ from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import ensure_csrf_cookie
 
 from asmhub.core import permissions, revisions, search, services
 from asmhub.core.actions import ReviewRevision
@@ -38,6 +40,14 @@ def healthz(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+@never_cache
+@ensure_csrf_cookie
+def csrf_cookie(request: HttpRequest) -> HttpResponse:
+    """Sets the CSRF cookie for the page's script (pages carry no token of their own:
+    anonymous pages are shared from the cache)."""
+    return HttpResponse(status=204)
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -81,7 +81,7 @@ class OrganizationOut(Schema):
                 "since": m.since,
                 "state": m.state,
             }
-            for m in obj.memberships.select_related("network")
+            for m in obj.memberships.all()  # lists prefetch them with their networks
         ]
 
     @staticmethod
@@ -203,7 +203,7 @@ def _visible_org(request: HttpRequest, slug: str) -> Organization:
 @router.get("/organizations", response=answers(list[OrganizationOut]), summary="List organizations")
 @paginate(Pagination)
 def list_organizations(request: HttpRequest, filters: Query[OrganizationFilters]) -> Any:
-    organizations, _ = search.organizations_for(request.user, filter_params(filters))
+    organizations, _ = search.organizations_for(request.user, filter_params(filters), count=False)
     return organizations.prefetch_related("countries", "memberships__network")
 
 

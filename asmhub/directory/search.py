@@ -43,13 +43,13 @@ PEOPLE_FACETS = [
 
 
 def organizations_for(
-    user: Any, params: Mapping[str, list[str]]
+    user: Any, params: Mapping[str, list[str]], count: bool = True
 ) -> tuple[QuerySet[Organization], list[FacetResult]]:
     queryset = permissions.visible(user, Organization.objects.all())
     query = (params.get("q") or [""])[0]
     if query:
         queryset = text_filter(queryset, query, ("name", "acronym", "description"))
-    filtered, facets = apply_facets(queryset, ORGANIZATION_FACETS, params)
+    filtered, facets = apply_facets(queryset, ORGANIZATION_FACETS, params, count)
     return (
         filtered.select_related("stakeholder_type", "hq_country", "parent").prefetch_related(
             "lever_issues"

@@ -23,7 +23,9 @@ STORY_FACETS = [country_facet("countries__code"), lever_issue_facet("lever_issue
 
 
 def fact_list(request: HttpRequest) -> HttpResponse:
-    facts = permissions.visible(request.user, Fact.objects.select_related("resource", "passage"))
+    facts = permissions.visible(
+        request.user, Fact.objects.select_related("resource", "passage__resource")
+    )
     found, facets = apply_facets(
         facts, FACT_FACETS, {k: request.GET.getlist(k) for k in request.GET}
     )
@@ -33,7 +35,9 @@ def fact_list(request: HttpRequest) -> HttpResponse:
 
 
 def fact_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    fact: Fact = get_visible(request, Fact.objects.select_related("resource", "passage"), pk=pk)
+    fact: Fact = get_visible(
+        request, Fact.objects.select_related("resource", "passage__resource"), pk=pk
+    )
     can_change = permissions.can_change(request.user, fact)
     return render(
         request,

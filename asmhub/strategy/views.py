@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Model
+from django.db.models import Model, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -138,8 +138,12 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
     strategy = _strategy(request, slug)
     user = request.user
     goals = []
-    for goal in services.visible_goals(user, strategy).prefetch_related(
-        "objectives__actions", "lever_issues"
+    owners = ("owner_person", "owner_organization", "owner_group")
+    actions = services.visible_actions(user).select_related(*owners)
+    for goal in (
+        services.visible_goals(user, strategy)
+        .select_related(*owners)
+        .prefetch_related(Prefetch("objectives__actions", queryset=actions), "lever_issues")
     ):
         objectives = [
             (o, [a for a in o.actions.all() if permissions.can_see_item(user, a)])

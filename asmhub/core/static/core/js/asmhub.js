@@ -2,9 +2,40 @@
 document.addEventListener("change", (event) => {
   const target = event.target;
   if (target instanceof HTMLSelectElement && target.hasAttribute("data-autosubmit")) {
-    target.form.submit();
+    target.form.requestSubmit();
   }
 });
+
+// The CSRF token is read from its cookie, never written into the page: pages for visitors
+// who are not signed in are shared from a cache and carry nothing of one visitor. htmx
+// sends it as a header; a form marked data-csrf-from-cookie gets it as a field, after
+// asking the site for the cookie when this browser has none yet.
+(function () {
+  function token() {
+    const found = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return found ? decodeURIComponent(found[1]) : "";
+  }
+  function ensure() {
+    if (token()) { return Promise.resolve(token()); }
+    const url = document.body.dataset.csrfUrl || "/csrf/";
+    return fetch(url, { credentials: "same-origin", cache: "no-store" }).then(() => token());
+  }
+  document.addEventListener("htmx:configRequest", (event) => {
+    if (event.detail.verb !== "get") { event.detail.headers["X-CSRFToken"] = token(); }
+  });
+  document.addEventListener("submit", (event) => {
+    const form = event.target;
+    const field = form instanceof HTMLFormElement && form.querySelector("input[data-csrf-from-cookie]");
+    if (!field) { return; }
+    if (token()) { field.value = token(); return; }
+    event.preventDefault();
+    ensure().then((value) => { field.value = value; form.submit(); });
+  }, true);
+  function init() {
+    if (!token() && document.querySelector("[hx-post], [hx-put], [hx-patch], [hx-delete]")) { ensure(); }
+  }
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", init); } else { init(); }
+})();
 
 // The menu button of narrow screens: shown only with JavaScript, so that without it the
 // menu stays open; it folds the menu away and says so with aria-expanded.
