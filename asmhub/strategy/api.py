@@ -78,6 +78,7 @@ def _indicator(i: Indicator) -> dict[str, Any]:
         "title": i.title,
         "unit": i.unit,
         "computed_from": i.metric,
+        "currency": i.currency,
         "source": i.source,
         "baseline": float(i.baseline),
         "baseline_on": i.baseline_on,

@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from asmhub.strategy import metrics
 from asmhub.strategy.models import (
     Action,
     Activity,
@@ -123,6 +124,7 @@ class IndicatorForm(forms.ModelForm[Indicator]):
             "title",
             "unit",
             "metric",
+            "currency",
             "source",
             "baseline",
             "baseline_on",
@@ -134,6 +136,12 @@ class IndicatorForm(forms.ModelForm[Indicator]):
     def __init__(self, *args: Any, strategy: Strategy, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["goal"].queryset = strategy.goals.all()  # type: ignore[attr-defined]
+
+        self.fields["metric"] = forms.ChoiceField(
+            label=_("computed from"),
+            required=False,
+            choices=[("", _("Entered by hand, with a source")), *metrics.choices()],
+        )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
