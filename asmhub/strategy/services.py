@@ -162,6 +162,37 @@ def visible_indicators(user: Any, strategy: Strategy) -> list[Indicator]:
     return [i for i in strategy.indicators.all() if permissions.can_see_item(user, i)]
 
 
+def evidence(user: Any, action: Action) -> list[dict[str, Any]]:
+    """The action's progress updates, each with the evidence the user may see: library
+    resources and stories, monitoring areas (their public pages of aggregates), IATI
+    activities and the funded projects the user may see."""
+    from asmhub.funding.models import Project
+    from asmhub.library.models import Resource, SuccessStory
+
+    found = []
+    for update in action.updates.prefetch_related(
+        "resources", "stories", "areas", "activities", "projects"
+    ):
+        found.append(
+            {
+                "update": update,
+                "resources": permissions.visible(
+                    user, Resource.objects.filter(pk__in=[r.pk for r in update.resources.all()])
+                ),
+                "stories": permissions.visible(
+                    user,
+                    SuccessStory.objects.filter(pk__in=[s.pk for s in update.stories.all()]),
+                ),
+                "areas": list(update.areas.all()),
+                "activities": list(update.activities.all()),
+                "projects": permissions.visible(
+                    user, Project.objects.filter(pk__in=[p.pk for p in update.projects.all()])
+                ),
+            }
+        )
+    return found
+
+
 # Computed indicators ----------------------------------------------------------------
 
 

@@ -282,7 +282,7 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "action": action,
             "goal": action.objective.goal,
             "history": action.history.select_related("changed_by"),
-            "updates": action.updates.prefetch_related("resources", "stories"),
+            "updates": services.evidence(request.user, action),
             "statuses": Progress.choices,
             "can_edit": permissions.can_edit_action(request.user, action),
         },
@@ -310,7 +310,7 @@ def progress_add(request: HttpRequest, pk: int) -> HttpResponse:
     if not permissions.can_edit_action(request.user, action):
         raise PermissionDenied
     update = ProgressUpdate(action=action, author_id=request.user.pk)
-    form = forms.ProgressForm(request.POST or None, instance=update)
+    form = forms.ProgressForm(request.POST or None, instance=update, user=request.user)
 
     def save(form: forms.ProgressForm) -> str:
         values, relations = forms.split(form, list(form.fields))
