@@ -7,6 +7,7 @@ from typing import Any
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Router
+from ninja.errors import HttpError
 
 from asmhub.accounts.auth import PUBLIC
 from asmhub.core import permissions
@@ -95,10 +96,18 @@ def list_strategies(request: HttpRequest) -> Any:
 
 @router.get(
     "/tracker",
-    response=answers(list[TrackerEntryOut]),
+    response=answers(list[TrackerEntryOut], 404),
     summary="Every action and convening commitment, with its owner, due date and overdue flag",
 )
-def get_tracker(request: HttpRequest, mine: bool = False) -> Any:
+def get_tracker(request: HttpRequest, mine: bool = False, mineral: str = "") -> Any:
+    """``mineral`` (a mineral's slug) keeps the actions tagged with it."""
+    from asmhub.taxonomy.models import Mineral
+
+    chosen = None
+    if mineral:
+        chosen = Mineral.objects.filter(slug=mineral).first()
+        if chosen is None:
+            raise HttpError(404, f"No mineral has the slug “{mineral}”.")
     return [
         {
             "kind": e.kind,
@@ -110,7 +119,7 @@ def get_tracker(request: HttpRequest, mine: bool = False) -> Any:
             "where": e.where,
             "url": e.url,
         }
-        for e in services.tracker(request.user, mine=mine)
+        for e in services.tracker(request.user, mine=mine, mineral=chosen)
     ]
 
 

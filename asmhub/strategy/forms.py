@@ -36,8 +36,9 @@ OWNED = [
     "sdg_targets",
     "mdg_targets",
     "countries",
+    "minerals",
 ]
-RELATIONS = ["lever_issues", "sdg_targets", "mdg_targets", "countries"]
+RELATIONS = ["lever_issues", "sdg_targets", "mdg_targets", "countries", "minerals"]
 
 
 def split(form: forms.ModelForm[Any], fields: list[str]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -97,7 +98,7 @@ class GoalForm(forms.ModelForm[Goal]):
 class ObjectiveForm(forms.ModelForm[Objective]):
     class Meta:
         model = Objective
-        fields: ClassVar[list[str]] = ["title", "description", "position"]
+        fields: ClassVar[list[str]] = ["title", "description", "minerals", "position"]
 
 
 class ActionForm(forms.ModelForm[Action]):

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from asmhub.core import permissions
@@ -276,13 +276,26 @@ def visible_commitments(user: Any) -> QuerySet[Any]:
     )
 
 
-def tracker(user: Any, mine: bool = False, on: dt.date | None = None) -> list[Entry]:
+def with_mineral(actions: QuerySet[Action], mineral: Any) -> QuerySet[Action]:
+    """The actions tagged with ``mineral``, themselves or through their objective or goal."""
+    return actions.filter(
+        Q(minerals=mineral) | Q(objective__minerals=mineral) | Q(objective__goal__minerals=mineral)
+    ).distinct()
+
+
+def tracker(
+    user: Any, mine: bool = False, on: dt.date | None = None, mineral: Any = None
+) -> list[Entry]:
     """Every action and every convening commitment the user may see, soonest due first;
-    ``mine`` keeps those owned by the user's organization."""
+    ``mine`` keeps those owned by the user's organization, ``mineral`` the actions tagged
+    with that mineral (commitments carry no minerals, so none is kept)."""
     day = on or today()
     org_id = getattr(user, "organization_id", None) if user.is_authenticated else None
     actions = visible_actions(user)
     commitments = visible_commitments(user).filter(strategy_action__isnull=True)
+    if mineral is not None:
+        actions = with_mineral(actions, mineral)
+        commitments = commitments.none()
     if mine:
         actions = actions.filter(owner_organization_id=org_id) if org_id else actions.none()
         commitments = commitments.filter(organization_id=org_id) if org_id else commitments.none()

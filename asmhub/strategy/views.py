@@ -239,8 +239,8 @@ def objective_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.ObjectiveForm(request.POST or None, instance=objective)
 
     def save(form: forms.ObjectiveForm) -> str:
-        values, _rel = forms.split(form, list(form.fields))
-        services.save(request.user, objective, values, allowed=True)
+        values, relations = forms.split(form, list(form.fields))
+        services.save(request.user, objective, values, relations, allowed=True)
         return goal.get_absolute_url()
 
     return _form_page(request, form, _("New objective"), goal.get_absolute_url(), save)
@@ -382,8 +382,11 @@ def indicator_entry(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 
 
 def tracker(request: HttpRequest) -> HttpResponse:
+    from asmhub.taxonomy.models import Mineral
+
     mine = request.GET.get("mine") == "1" and request.user.is_authenticated
-    entries = services.tracker(request.user, mine=mine)
+    mineral = Mineral.objects.filter(slug=request.GET.get("mineral", "")).first()
+    entries = services.tracker(request.user, mine=mine, mineral=mineral)
     objectives = []
     if permissions.is_member(request.user):
         objectives = [
@@ -399,6 +402,8 @@ def tracker(request: HttpRequest) -> HttpResponse:
         {
             "entries": entries,
             "mine": mine,
+            "mineral": mineral,
+            "minerals": Mineral.objects.all(),
             "objectives": objectives,
             "overdue": sum(1 for e in entries if e.overdue),
         },
@@ -432,12 +437,18 @@ def adopt(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def export(request: HttpRequest, fmt: str) -> HttpResponse:
-    """The framework of every strategy the user may see (or of ``?strategy=slug``), in the
-    columns the import reads back (``framework_io``)."""
+    """The framework of every strategy the user may see (or of ``?strategy=slug``; with
+    ``?mineral=slug`` the actions tagged with that mineral), in the columns the import
+    reads back (``framework_io``)."""
     if fmt not in ("csv", "xlsx"):
         raise Http404
     chosen = services.strategies(request.user)
     if request.GET.get("strategy"):
         chosen = chosen.filter(slug=request.GET["strategy"])
-    rows = framework_io.export_rows(request.user, chosen)
+    mineral = None
+    if request.GET.get("mineral"):
+        from asmhub.taxonomy.models import Mineral
+
+        mineral = get_object_or_404(Mineral, slug=request.GET["mineral"])
+    rows = framework_io.export_rows(request.user, chosen, mineral)
     return download(framework_io.headers(), rows, "strategy", fmt)
