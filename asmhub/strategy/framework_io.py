@@ -87,7 +87,8 @@ def export_rows(user: Any, strategies: Any, mineral: Mineral | None = None) -> l
                 for action in objective.actions.prefetch_related("minerals")
                 if permissions.can_see_item(user, action) and (kept is None or action.pk in kept)
             ]
-            if kept is not None and not actions and mineral not in goal.minerals.all():
+            tagged = {m.pk for m in goal.minerals.all()}
+            if kept is not None and not actions and (mineral and mineral.pk) not in tagged:
                 continue
             rows.append(_row(strategy, "goal", goal, goal, ""))
             for objective, action in actions:
