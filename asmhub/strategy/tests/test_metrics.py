@@ -11,6 +11,7 @@ import pytest
 from django.apps import apps
 from django.contrib.auth.models import AnonymousUser
 from django.test import Client
+from django.urls import reverse
 
 from asmhub.accounts.models import User
 from asmhub.conftest import make_org, make_user
@@ -323,3 +324,26 @@ def test_an_indicator_of_an_unregistered_metric_is_for_editors_only() -> None:
     assert metrics.audience("gone-metric") == "editors"
     assert metrics.audience("") == "public"
     assert metrics.audience(Indicator.Metric.NEW_MEMBERS) == "public"
+
+
+def test_the_indicator_form_offers_every_registered_metric_and_keeps_a_currency(
+    strategy: Strategy, editor: User
+) -> None:
+    client = Client()
+    client.force_login(editor)
+    url = reverse("strategy:indicator-create", args=[strategy.slug])
+    form = client.get(url).content.decode()
+    for key in metrics.registry():
+        assert f'<option value="{key}"' in form
+    values = {
+        "title": "Won in euros",
+        "metric": "funding-won",
+        "baseline": "0",
+        "baseline_on": "2020-01-01",
+        "position": "0",
+    }
+    refused = client.post(url, {**values, "currency": "E1R"})
+    assert refused.status_code == 200 and not Indicator.objects.exists()
+    assert "three-letter ISO 4217 code" in refused.content.decode()
+    assert client.post(url, {**values, "currency": "eur"}).status_code == 302
+    assert Indicator.objects.get().currency == "EUR"
