@@ -179,8 +179,30 @@ def is_member(user: Visitor) -> bool:
 
 
 def can_see_item(user: Visitor, item: Any) -> bool:
-    """A goal, action or indicator marked members-only is shown to members only."""
-    return not getattr(item, "members_only", False) or is_member(user)
+    """A goal, action or indicator marked members-only is shown to members only; an
+    indicator computed from records kept from the public, only to their audience."""
+    if getattr(item, "members_only", False) and not is_member(user):
+        return False
+    return can_see_audience(user, getattr(item, "audience", "public"))
+
+
+def can_see_audience(user: Visitor, audience: str) -> bool:
+    """Who sees a figure computed by a strategy metric (``strategy/metrics.py``):
+    ``public`` everyone; ``editors`` the editors, who see the whole funding pipeline
+    (it is otherwise private to each applicant); ``monitoring`` the readers granted every
+    monitoring programme, since the figure counts sites from restricted corrective action
+    plans, which monitoring publishes to others only as counts of actions, not of sites."""
+    if audience == "public":
+        return True
+    if audience == "editors":
+        return is_editor(user)
+    if audience == "monitoring":
+        from asmhub.monitoring.access import access_for
+        from asmhub.monitoring.models import Programme
+
+        every = set(Programme.objects.values_list("pk", flat=True))
+        return every <= access_for(user).restricted
+    return False
 
 
 def can_edit_goal(user: Visitor, goal: Any) -> bool:

@@ -7,6 +7,7 @@ from typing import Any
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Router
+from ninja.errors import HttpError
 
 from asmhub.accounts.auth import PUBLIC
 from asmhub.core import permissions
@@ -20,6 +21,7 @@ from asmhub.strategy.schemas import (
     StrategyWorkPlanOut,
     TrackerEntryOut,
 )
+from asmhub.taxonomy.models import Mineral
 
 router = Router(tags=["strategy"], auth=PUBLIC)
 
@@ -78,6 +80,7 @@ def _indicator(i: Indicator) -> dict[str, Any]:
         "title": i.title,
         "unit": i.unit,
         "computed_from": i.metric,
+        "currency": i.currency,
         "source": i.source,
         "baseline": float(i.baseline),
         "baseline_on": i.baseline_on,
@@ -94,10 +97,17 @@ def list_strategies(request: HttpRequest) -> Any:
 
 @router.get(
     "/tracker",
-    response=answers(list[TrackerEntryOut]),
+    response=answers(list[TrackerEntryOut], 404),
     summary="Every action and convening commitment, with its owner, due date and overdue flag",
 )
-def get_tracker(request: HttpRequest, mine: bool = False) -> Any:
+def get_tracker(request: HttpRequest, mine: bool = False, mineral: str = "") -> Any:
+    """``mineral`` (a mineral's slug) keeps the actions tagged with it."""
+
+    chosen = None
+    if mineral:
+        chosen = Mineral.objects.filter(slug=mineral).first()
+        if chosen is None:
+            raise HttpError(404, f"No mineral has the slug “{mineral}”.")
     return [
         {
             "kind": e.kind,
@@ -109,7 +119,7 @@ def get_tracker(request: HttpRequest, mine: bool = False) -> Any:
             "where": e.where,
             "url": e.url,
         }
-        for e in services.tracker(request.user, mine=mine)
+        for e in services.tracker(request.user, mine=mine, mineral=chosen)
     ]
 
 

@@ -10,6 +10,7 @@ class StrategyConfig(AppConfig):
     verbose_name = _("Strategy")
     demo_loader = "asmhub.strategy.demo.load_demo_strategy"
     home_stats = "asmhub.strategy.services.home_stats"
+    strategy_metrics = "asmhub.strategy.metrics.builtin"
     navigation = [NavItem(_("Strategy"), "strategy:list", order=55)]
 
     def ready(self) -> None:

@@ -17,7 +17,7 @@ from django.db import transaction
 
 from asmhub.core.models import Status
 from asmhub.directory.models import Organization, Person
-from asmhub.strategy import services, workplans
+from asmhub.strategy import metrics, services, workplans
 from asmhub.strategy.models import (
     Action,
     Activity,
@@ -216,7 +216,7 @@ def _indicator(
     if item.get("goal") and item["goal"] not in goals:
         raise names.fail("goal", item["goal"])
     metric = item.get("metric", "")
-    if metric and metric not in Indicator.Metric.values:
+    if metric and metrics.get(metric) is None:
         raise names.fail("metric", metric)
     indicator = Indicator.objects.create(
         strategy=strategy,
@@ -224,6 +224,7 @@ def _indicator(
         title=item["title"],
         unit=item.get("unit", ""),
         metric=metric,
+        currency=item.get("currency", ""),
         source=item.get("source", ""),
         baseline=item.get("baseline", 0),
         baseline_on=item["baseline_on"],

@@ -7,6 +7,12 @@ from typing import Any, ClassVar
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from asmhub.core import permissions
+from asmhub.funding.models import Activity as IatiActivity
+from asmhub.funding.models import Project
+from asmhub.library.models import Resource, SuccessStory
+from asmhub.monitoring.models import AdminUnit
+from asmhub.strategy import metrics
 from asmhub.strategy.models import (
     Action,
     Activity,
@@ -35,14 +41,24 @@ OWNED = [
     "sdg_targets",
     "mdg_targets",
     "countries",
+    "minerals",
 ]
-RELATIONS = ["lever_issues", "sdg_targets", "mdg_targets", "countries"]
+RELATIONS = ["lever_issues", "sdg_targets", "mdg_targets", "countries", "minerals"]
 
 
 def split(form: forms.ModelForm[Any], fields: list[str]) -> tuple[dict[str, Any], dict[str, Any]]:
     """The cleaned values of ``form`` as (plain fields, many-to-many relations)."""
     data = {f: form.cleaned_data[f] for f in fields if f in form.cleaned_data}
-    many = [*RELATIONS, "resources", "stories", "goals", "objectives"]
+    many = [
+        *RELATIONS,
+        "resources",
+        "stories",
+        "areas",
+        "activities",
+        "projects",
+        "goals",
+        "objectives",
+    ]
     relations = {f: list(data.pop(f)) for f in many if f in data}
     return data, relations
 
@@ -87,7 +103,7 @@ class GoalForm(forms.ModelForm[Goal]):
 class ObjectiveForm(forms.ModelForm[Objective]):
     class Meta:
         model = Objective
-        fields: ClassVar[list[str]] = ["title", "description", "position"]
+        fields: ClassVar[list[str]] = ["title", "description", "minerals", "position"]
 
 
 class ActionForm(forms.ModelForm[Action]):
@@ -108,11 +124,97 @@ class ActionForm(forms.ModelForm[Action]):
         return data
 
 
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
 class ProgressForm(forms.ModelForm[ProgressUpdate]):
+    """A progress update with its evidence. Monitoring areas are named by their code (as in
+    the area page's address) or name, IATI activities by their identifier, one a line;
+    funded projects are chosen among those the user may see."""
+
+    areas = forms.CharField(
+        label=_("evidence: monitoring areas"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One area a line: its code (e.g. cd-nord-kivu) or its name."),
+    )
+    activities = forms.CharField(
+        label=_("evidence: IATI activities"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One IATI identifier a line, e.g. GB-GOV-1-300123."),
+    )
+
     class Meta:
         model = ProgressUpdate
-        fields: ClassVar[list[str]] = ["written_on", "text", "resources", "stories"]
+        fields: ClassVar[list[str]] = [
+            "written_on",
+            "text",
+            "resources",
+            "stories",
+            "areas",
+            "activities",
+            "projects",
+        ]
         widgets: ClassVar[dict[str, Any]] = {"written_on": DATE}
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+
+        for name, model in (
+            ("projects", Project),
+            ("resources", Resource),
+            ("stories", SuccessStory),
+        ):
+            self.fields[name].queryset = permissions.visible(  # type: ignore[attr-defined]
+                user, model.objects.all()
+            )
+        if self.instance.pk:
+            self.initial["areas"] = "\n".join(a.slug for a in self.instance.areas.all())
+            self.initial["activities"] = "\n".join(
+                a.iati_identifier for a in self.instance.activities.all()
+            )
+
+    def clean_areas(self) -> list[Any]:
+
+        found, problems = [], []
+        for n, line in enumerate(_lines(self.cleaned_data.get("areas", "")), start=1):
+            by_code = AdminUnit.objects.filter(slug=line.lower()).first()
+            named = list(AdminUnit.objects.filter(name__iexact=line)[:2])
+            if by_code:
+                found.append(by_code)
+            elif len(named) == 1:
+                found.append(named[0])
+            elif named:
+                problems.append(
+                    _("Line %(n)s: several areas are called “%(v)s”; give its code.")
+                    % {"n": n, "v": line}
+                )
+            else:
+                problems.append(
+                    _("Line %(n)s: no monitoring area has the code or name “%(v)s”.")
+                    % {"n": n, "v": line}
+                )
+        if problems:
+            raise forms.ValidationError(problems)
+        return found
+
+    def clean_activities(self) -> list[Any]:
+
+        found, problems = [], []
+        for n, line in enumerate(_lines(self.cleaned_data.get("activities", "")), start=1):
+            activity = IatiActivity.objects.filter(iati_identifier=line).first()
+            if activity:
+                found.append(activity)
+            else:
+                problems.append(
+                    _("Line %(n)s: no IATI activity has the identifier “%(v)s”.")
+                    % {"n": n, "v": line}
+                )
+        if problems:
+            raise forms.ValidationError(problems)
+        return found
 
 
 class IndicatorForm(forms.ModelForm[Indicator]):
@@ -123,6 +225,7 @@ class IndicatorForm(forms.ModelForm[Indicator]):
             "title",
             "unit",
             "metric",
+            "currency",
             "source",
             "baseline",
             "baseline_on",
@@ -134,6 +237,12 @@ class IndicatorForm(forms.ModelForm[Indicator]):
     def __init__(self, *args: Any, strategy: Strategy, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["goal"].queryset = strategy.goals.all()  # type: ignore[attr-defined]
+
+        self.fields["metric"] = forms.ChoiceField(
+            label=_("computed from"),
+            required=False,
+            choices=[("", _("Entered by hand, with a source")), *metrics.choices()],
+        )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

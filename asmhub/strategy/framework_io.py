@@ -2,7 +2,8 @@
 them back.
 
 Both use the same columns (``COLUMNS``): strategy, level (goal or action), title, term,
-objective, owner, starts, due, status, overdue. Headers and the term and status values may
+objective, owner, starts, due, status, overdue, minerals (names in the reader's language,
+comma-separated; read by slug, English or translated name). Headers and the term and status values may
 be in any language of the site, so a file exported in French imports whatever the
 reader's language.
 ``overdue`` is computed and ignored on import.
@@ -34,6 +35,7 @@ from asmhub.directory.models import Organization, Person
 from asmhub.lib.tabular import ImportIssue, TabularError, normalise_header, read_table
 from asmhub.strategy import services
 from asmhub.strategy.models import Action, Goal, Objective, Progress, Strategy
+from asmhub.taxonomy.models import Mineral
 
 COLUMNS = [
     "strategy",
@@ -46,6 +48,7 @@ COLUMNS = [
     "due",
     "status",
     "overdue",
+    "minerals",
 ]
 REQUIRED = ["level", "title"]
 MAX_BYTES = 5 * 1024 * 1024
@@ -64,17 +67,37 @@ def headers() -> list[str]:
     return [_(c) for c in COLUMNS]
 
 
-def export_rows(user: Any, strategies: Any) -> list[list[object]]:
-    """The framework of ``strategies`` as the user may see it, goal rows then their actions."""
+def export_rows(user: Any, strategies: Any, mineral: Mineral | None = None) -> list[list[object]]:
+    """The framework of ``strategies`` as the user may see it, goal rows then their actions;
+    with ``mineral``, the actions tagged with it (themselves, their objective or goal) under
+    their goals."""
     rows: list[list[object]] = []
+    kept: set[int] | None = None
+    if mineral is not None:
+        kept = set(
+            services.with_mineral(services.visible_actions(user), mineral).values_list(
+                "pk", flat=True
+            )
+        )
     for strategy in strategies:
-        for goal in services.visible_goals(user, strategy):
+        for goal in services.visible_goals(user, strategy).prefetch_related("minerals"):
+            actions = [
+                (objective, action)
+                for objective in goal.objectives.all()
+                for action in objective.actions.prefetch_related("minerals")
+                if permissions.can_see_item(user, action) and (kept is None or action.pk in kept)
+            ]
+            tagged = {m.pk for m in goal.minerals.all()}
+            if kept is not None and not actions and (mineral and mineral.pk) not in tagged:
+                continue
             rows.append(_row(strategy, "goal", goal, goal, ""))
-            for objective in goal.objectives.all():
-                for action in objective.actions.all():
-                    if permissions.can_see_item(user, action):
-                        rows.append(_row(strategy, "action", action, goal, objective.title))
+            for objective, action in actions:
+                rows.append(_row(strategy, "action", action, goal, objective.title))
     return rows
+
+
+def _mineral_names(item: Any) -> str:
+    return ", ".join(m.tr("name") for m in item.minerals.all())
 
 
 def _row(strategy: Strategy, level: str, item: Any, goal: Goal, objective: str) -> list[object]:
@@ -89,6 +112,7 @@ def _row(strategy: Strategy, level: str, item: Any, goal: Goal, objective: str) 
         item.due_on,
         item.get_status_display(),
         item.is_overdue(),
+        _mineral_names(item),
     ]
 
 
@@ -130,6 +154,19 @@ def _date(value: str) -> dt.date:
     if " " in text:  # a spreadsheet's datetime, "2026-06-30 00:00:00"
         text = text.split(" ", 1)[0]
     return dt.date.fromisoformat(text)
+
+
+def _mineral_lookup() -> dict[str, Mineral]:
+    """Every way a mineral may be written (slug, English name, translated names, aliases),
+    lower case, to the mineral."""
+    found: dict[str, Mineral] = {}
+    for mineral in Mineral.objects.all():
+        names = [mineral.slug, mineral.name, *(mineral.aliases or [])]
+        names += [str(t.get("name", "")) for t in (mineral.translations or {}).values()]
+        for name in names:
+            if name:
+                found.setdefault(str(name).strip().lower(), mineral)
+    return found
 
 
 @dataclass
@@ -181,6 +218,7 @@ class Change:
     changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)
     values: dict[str, Any] = field(default_factory=dict)
     status: str = ""
+    relations: dict[str, list[Any]] = field(default_factory=dict)
     goal_title: str = ""
     objective_title: str = ""
     record: Any = None
@@ -228,6 +266,7 @@ def plan_import(user: Any, strategy: Strategy, name: str, data: bytes) -> Import
     terms = _choices(list(Goal.Term.choices))
     statuses = _choices(list(Progress.choices))
     owners = Owners(strategy)
+    mineral_names = _mineral_lookup()
     owned = ("owner_organization", "owner_person", "owner_group")
     goals = {g.title.lower(): g for g in strategy.goals.select_related(*owned)}
     objectives = {
@@ -283,6 +322,18 @@ def plan_import(user: Any, strategy: Strategy, name: str, data: bytes) -> Import
                 )
             else:
                 values.update(parsed)
+        relations: dict[str, list[Any]] = {}
+        if "minerals" in row:  # the column is there: its cell is the item's minerals
+            chosen: list[Mineral] = []
+            for part in (p.strip() for p in row["minerals"].split(",")):
+                if not part:
+                    continue
+                found = mineral_names.get(part.lower())
+                if found is None:
+                    problem("minerals", _("no mineral is called “%(name)s”") % {"name": part})
+                elif found not in chosen:
+                    chosen.append(found)
+            relations["minerals"] = chosen
         status = ""
         if row.get("status"):
             status = statuses.get(row["status"].lower(), "")
@@ -299,7 +350,9 @@ def plan_import(user: Any, strategy: Strategy, name: str, data: bytes) -> Import
                     problem("term", _("must be short or long term"))
                 else:
                     values["term"] = term
-            changes.append(_change(number, "goal", title, goals.get(current_goal), values, status))
+            changes.append(
+                _change(number, "goal", title, goals.get(current_goal), values, status, relations)
+            )
             continue
         # an action
         if current_goal is None:
@@ -321,7 +374,7 @@ def plan_import(user: Any, strategy: Strategy, name: str, data: bytes) -> Import
             changes.append(
                 Change(number, "create", "objective", objective_title, goal_title=current_goal)
             )
-        change = _change(number, "action", title, existing, values, status)
+        change = _change(number, "action", title, existing, values, status, relations)
         change.goal_title = current_goal
         change.objective_title = objective_title
         changes.append(change)
@@ -330,15 +383,32 @@ def plan_import(user: Any, strategy: Strategy, name: str, data: bytes) -> Import
     return ImportPlan(strategy, changes)
 
 
+def _names(records: Any) -> str:
+    return ", ".join(sorted(r.tr("name") for r in records))
+
+
 def _change(
-    row: int, level: str, title: str, record: Any, values: dict[str, Any], status: str
+    row: int,
+    level: str,
+    title: str,
+    record: Any,
+    values: dict[str, Any],
+    status: str,
+    relations: dict[str, list[Any]],
 ) -> Change:
     if record is None:
         shown = {k: (None, v) for k, v in values.items() if v is not None}
+        shown.update({k: (None, _names(v)) for k, v in relations.items() if v})
         if status:
             shown["status"] = (None, status)
-        return Change(row, "create", level, title, shown, values, status)
+        return Change(row, "create", level, title, shown, values, status, relations)
     differ = {k: (getattr(record, k), v) for k, v in values.items() if getattr(record, k) != v}
+    changed = {}
+    for name, chosen in relations.items():
+        before = set(getattr(record, name).all())
+        if before != set(chosen):
+            differ[name] = (_names(before), _names(chosen))
+            changed[name] = chosen
     if status and status != record.status:
         differ["status"] = (record.status, status)
     return Change(
@@ -349,6 +419,7 @@ def _change(
         differ,
         {k: v for k, v in values.items() if k in differ},
         status if status != record.status else "",
+        changed,
         record=record,
     )
 
@@ -366,12 +437,14 @@ def apply_import(user: Any, plan: ImportPlan) -> ImportPlan:
                 if change.verb == "create":
                     position += 1
                     goal = Goal(strategy=strategy, title=change.title, position=position)
-                    services.save(user, goal, {"title": change.title, **change.values}, {}, True)
+                    services.save(
+                        user, goal, {"title": change.title, **change.values}, change.relations, True
+                    )
                     goals[change.title.lower()] = goal
                 else:
                     goal = change.record
-                    if change.values:
-                        services.save(user, goal, change.values, None, True)
+                    if change.values or change.relations:
+                        services.save(user, goal, change.values, change.relations, True)
                 if change.status and change.status != goal.status:
                     services.change_status(user, goal, change.status, _("Imported"))
             elif change.level == "objective":
@@ -383,11 +456,17 @@ def apply_import(user: Any, plan: ImportPlan) -> ImportPlan:
                 objective = goal.objectives.get(title__iexact=change.objective_title)
                 if change.verb == "create":
                     action = Action(objective=objective, position=objective.actions.count() + 1)
-                    services.save(user, action, {"title": change.title, **change.values}, {}, True)
+                    services.save(
+                        user,
+                        action,
+                        {"title": change.title, **change.values},
+                        change.relations,
+                        True,
+                    )
                 else:
                     action = change.record
-                    if change.values:
-                        services.save(user, action, change.values, None, True)
+                    if change.values or change.relations:
+                        services.save(user, action, change.values, change.relations, True)
                 if change.status and change.status != action.status:
                     services.change_status(user, action, change.status, _("Imported"))
     return plan

@@ -18,7 +18,7 @@ from asmhub.core.models import Contribution, Slugged
 from asmhub.directory.models import Organization, Person
 from asmhub.funding.models import validate_rule
 from asmhub.lib.recurrence import occurrences
-from asmhub.taxonomy.models import Country, LeverIssue, MDGTarget, SDGTarget
+from asmhub.taxonomy.models import Country, LeverIssue, MDGTarget, Mineral, SDGTarget
 
 
 class Progress(models.TextChoices):
@@ -152,6 +152,9 @@ class Owned(models.Model):
     countries = models.ManyToManyField(
         Country, verbose_name=_("countries"), blank=True, related_name="+"
     )
+    minerals = models.ManyToManyField(
+        Mineral, verbose_name=_("minerals"), blank=True, related_name="+"
+    )
     position = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -196,6 +199,9 @@ class Objective(models.Model):
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="objectives")
     title = models.CharField(_("title"), max_length=300)
     description = models.TextField(_("description"), blank=True)
+    minerals = models.ManyToManyField(
+        Mineral, verbose_name=_("minerals"), blank=True, related_name="+"
+    )
     position = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -254,7 +260,9 @@ class StatusChange(models.Model):
 
 
 class ProgressUpdate(models.Model):
-    """What was done on an action, with evidence from the library."""
+    """What was done on an action, with evidence: library resources and stories, monitoring
+    areas (their public pages of aggregates) and funded projects (IATI activities and the
+    funding app's projects)."""
 
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates")
     written_on = models.DateField(_("date"), default=today)
@@ -264,6 +272,24 @@ class ProgressUpdate(models.Model):
     )
     stories = models.ManyToManyField(
         "library.SuccessStory", verbose_name=_("evidence: stories"), blank=True, related_name="+"
+    )
+    areas = models.ManyToManyField(
+        "monitoring.AdminUnit",
+        verbose_name=_("evidence: monitoring areas"),
+        blank=True,
+        related_name="+",
+    )
+    activities = models.ManyToManyField(
+        "funding.Activity",
+        verbose_name=_("evidence: IATI activities"),
+        blank=True,
+        related_name="+",
+    )
+    projects = models.ManyToManyField(
+        "funding.Project",
+        verbose_name=_("evidence: funded projects"),
+        blank=True,
+        related_name="+",
     )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -285,11 +311,16 @@ class Indicator(models.Model):
     refreshed whenever one of those records changes; the others are entered with a source.
     """
 
-    class Metric(models.TextChoices):
-        NEW_MEMBERS = "new-members", _("New member organizations")
-        VERIFIED_STORIES = "verified-stories", _("Verified success stories")
-        EVENTS_HELD = "events-held", _("Events held")
-        FUNDING_WON = "funding-won", _("Funding won through applications")
+    class Metric:
+        """The keys of the strategy app's own metrics (``metrics.py``); other apps
+        register theirs through their AppConfig."""
+
+        NEW_MEMBERS = "new-members"
+        VERIFIED_STORIES = "verified-stories"
+        EVENTS_HELD = "events-held"
+        FUNDING_REQUESTED = "funding-requested"
+        FUNDING_WON = "funding-won"
+        SITES_CORRECTED = "sites-corrected"
 
     strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="indicators")
     goal = models.ForeignKey(
@@ -297,7 +328,21 @@ class Indicator(models.Model):
     )
     title = models.CharField(_("title"), max_length=300)
     unit = models.CharField(_("unit"), max_length=40, blank=True)
-    metric = models.CharField(_("computed from"), max_length=20, choices=Metric.choices, blank=True)
+    metric = models.CharField(
+        _("computed from"),
+        max_length=40,
+        blank=True,
+        help_text=_("One of the registered metrics; blank for an indicator entered by hand."),
+    )
+    currency = models.CharField(
+        _("currency"),
+        max_length=3,
+        blank=True,
+        help_text=_(
+            "For funding metrics: add up amounts in this ISO 4217 currency; "
+            "blank counts applications."
+        ),
+    )
     source = models.CharField(_("source"), max_length=300, blank=True)
     baseline = models.DecimalField(_("baseline"), max_digits=14, decimal_places=2, default=0)
     baseline_on = models.DateField(_("baseline date"))
@@ -317,6 +362,33 @@ class Indicator(models.Model):
     @property
     def computed(self) -> bool:
         return bool(self.metric)
+
+    @property
+    def metric_label(self) -> str:
+        from asmhub.strategy import metrics
+
+        found = metrics.get(self.metric)
+        return str(found.label) if found else self.metric
+
+    @property
+    def audience(self) -> str:
+        """Who may see it, from its metric (``metrics.py``); decided in core.permissions."""
+        from asmhub.strategy import metrics
+
+        return metrics.audience(self.metric)
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        from asmhub.strategy import metrics
+
+        if self.metric and metrics.get(self.metric) is None:
+            raise ValidationError({"metric": _("Unknown metric “%(m)s”.") % {"m": self.metric}})
+        if self.currency and (len(self.currency) != 3 or not self.currency.isalpha()):
+            raise ValidationError(
+                {"currency": _("A currency is a three-letter ISO 4217 code, e.g. USD.")}
+            )
+        self.currency = self.currency.upper()
 
     def latest(self, on: dt.date | None = None) -> IndicatorValue | None:
         values = self.values.all()

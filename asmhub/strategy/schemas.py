@@ -38,6 +38,7 @@ class StrategyIndicatorOut(Schema):
     title: str
     unit: str
     computed_from: str
+    currency: str
     source: str
     baseline: float
     baseline_on: dt.date

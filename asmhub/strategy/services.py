@@ -10,18 +10,17 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from asmhub.calendar.models import Event
 from asmhub.convenings.models import Commitment, Convening
 from asmhub.core import permissions
 from asmhub.core.actions import SaveContribution
-from asmhub.core.models import AuditEntry, Status
+from asmhub.core.models import AuditEntry
 from asmhub.core.services import HomeStat
-from asmhub.directory.models import Organization
-from asmhub.funding.models import Application
-from asmhub.library.models import SuccessStory
+from asmhub.funding.models import Project
+from asmhub.library.models import Resource, SuccessStory
+from asmhub.strategy import metrics
 from asmhub.strategy.models import (
     CLOSED,
     Action,
@@ -162,52 +161,52 @@ def visible_actions(user: Any) -> QuerySet[Action]:
     return actions
 
 
-def visible_indicators(user: Any, strategy: Strategy) -> QuerySet[Indicator]:
-    found = strategy.indicators.all()
-    return found if permissions.is_member(user) else found.filter(members_only=False)
+def visible_indicators(user: Any, strategy: Strategy) -> list[Indicator]:
+    """The indicators the user may see: members-only ones for members, and those computed
+    from restricted records only for the audience of their metric."""
+    return [i for i in strategy.indicators.all() if permissions.can_see_item(user, i)]
+
+
+def evidence(user: Any, action: Action) -> list[dict[str, Any]]:
+    """The action's progress updates, each with the evidence the user may see: library
+    resources and stories, monitoring areas (their public pages of aggregates), IATI
+    activities and the funded projects the user may see."""
+
+    found = []
+    for update in action.updates.prefetch_related(
+        "resources", "stories", "areas", "activities", "projects"
+    ):
+        found.append(
+            {
+                "update": update,
+                "resources": permissions.visible(
+                    user, Resource.objects.filter(pk__in=[r.pk for r in update.resources.all()])
+                ),
+                "stories": permissions.visible(
+                    user,
+                    SuccessStory.objects.filter(pk__in=[s.pk for s in update.stories.all()]),
+                ),
+                "areas": list(update.areas.all()),
+                "activities": list(update.activities.all()),
+                "projects": permissions.visible(
+                    user, Project.objects.filter(pk__in=[p.pk for p in update.projects.all()])
+                ),
+            }
+        )
+    return found
 
 
 # Computed indicators ----------------------------------------------------------------
 
 
-def metric_value(metric: str, start: dt.date, end: dt.date) -> Decimal:
-    """What ``metric`` counts of the platform's public records after ``start`` up to ``end``."""
+def metric_value(indicator: Indicator, start: dt.date, end: dt.date) -> Decimal:
+    """What the indicator's metric counts of the platform's records after ``start`` up to
+    ``end`` (``metrics.py``)."""
 
-    if metric == Indicator.Metric.NEW_MEMBERS:
-        n = Organization.objects.filter(
-            status=Status.PUBLISHED, created_at__date__gt=start, created_at__date__lte=end
-        ).count()
-    elif metric == Indicator.Metric.VERIFIED_STORIES:
-        n = (
-            SuccessStory.objects.filter(
-                status=Status.PUBLISHED,
-                stage__in=[SuccessStory.Stage.VERIFIED, SuccessStory.Stage.PROMOTED],
-            )
-            .filter(
-                Q(verified_on__gt=start, verified_on__lte=end)
-                | Q(verified_on__isnull=True, created_at__date__gt=start, created_at__date__lte=end)
-            )
-            .count()
-        )
-    elif metric == Indicator.Metric.EVENTS_HELD:
-        n = (
-            Event.objects.filter(
-                status=Status.PUBLISHED, start__date__gt=start, start__date__lte=end
-            )
-            .exclude(state=Event.State.CANCELLED)
-            .count()
-        )
-    elif metric == Indicator.Metric.FUNDING_WON:
-        total = Application.objects.filter(
-            status=Status.PUBLISHED,
-            stage=Application.Stage.AWARDED,
-            decision_on__gt=start,
-            decision_on__lte=end,
-        ).aggregate(total=Sum("amount_granted"))["total"]
-        return Decimal(total or 0)
-    else:
-        raise ValueError(f"unknown metric {metric!r}")
-    return Decimal(n)
+    metric = metrics.get(indicator.metric)
+    if metric is None:
+        raise ValueError(f"unknown metric {indicator.metric!r}")
+    return metric.compute(indicator, start, end)
 
 
 def refresh(indicator: Indicator, on: dt.date | None = None) -> IndicatorValue | None:
@@ -215,7 +214,7 @@ def refresh(indicator: Indicator, on: dt.date | None = None) -> IndicatorValue |
     if not indicator.metric:
         return None
     day = on or today()
-    value = metric_value(indicator.metric, indicator.baseline_on, day)
+    value = metric_value(indicator, indicator.baseline_on, day)
     saved, _created = IndicatorValue.objects.update_or_create(
         indicator=indicator,
         on=day,
@@ -278,13 +277,26 @@ def visible_commitments(user: Any) -> QuerySet[Any]:
     )
 
 
-def tracker(user: Any, mine: bool = False, on: dt.date | None = None) -> list[Entry]:
+def with_mineral(actions: QuerySet[Action], mineral: Any) -> QuerySet[Action]:
+    """The actions tagged with ``mineral``, themselves or through their objective or goal."""
+    return actions.filter(
+        Q(minerals=mineral) | Q(objective__minerals=mineral) | Q(objective__goal__minerals=mineral)
+    ).distinct()
+
+
+def tracker(
+    user: Any, mine: bool = False, on: dt.date | None = None, mineral: Any = None
+) -> list[Entry]:
     """Every action and every convening commitment the user may see, soonest due first;
-    ``mine`` keeps those owned by the user's organization."""
+    ``mine`` keeps those owned by the user's organization, ``mineral`` the actions tagged
+    with that mineral (commitments carry no minerals, so none is kept)."""
     day = on or today()
     org_id = getattr(user, "organization_id", None) if user.is_authenticated else None
     actions = visible_actions(user)
     commitments = visible_commitments(user).filter(strategy_action__isnull=True)
+    if mineral is not None:
+        actions = with_mineral(actions, mineral)
+        commitments = commitments.none()
     if mine:
         actions = actions.filter(owner_organization_id=org_id) if org_id else actions.none()
         commitments = commitments.filter(organization_id=org_id) if org_id else commitments.none()
@@ -363,6 +375,7 @@ def snapshot(strategy: Strategy, on: dt.date) -> dict[str, Any]:
                 "target_on": str(target.due_on) if target else None,
                 "target_id": target.pk if target else None,
                 "members_only": indicator.members_only,
+                "audience": indicator.audience,
             }
         )
     counts = {s: sum(1 for a in actions if a["status"] == s) for s in Progress.values}
@@ -434,7 +447,10 @@ def review_view(user: Any, review: Review) -> dict[str, Any]:
         **data,
         "actions": [a for a in data.get("actions", []) if member or not a.get("members_only")],
         "indicators": [
-            i for i in data.get("indicators", []) if member or not i.get("members_only")
+            i
+            for i in data.get("indicators", [])
+            if (member or not i.get("members_only"))
+            and permissions.can_see_audience(user, i.get("audience", "public"))
         ],
     }
 

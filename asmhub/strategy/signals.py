@@ -1,6 +1,7 @@
 """Computed indicators follow the records they count: a save or delete of one refreshes
 them once the transaction commits, once per metric however many records the transaction
-wrote (an import of a thousand organizations refreshes once)."""
+wrote (an import of a thousand organizations refreshes once). What each metric watches
+comes from the registry (``metrics.py``), which every app may add to."""
 
 from __future__ import annotations
 
@@ -10,14 +11,16 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.db.transaction import get_connection
 
-from asmhub.strategy.models import Indicator
+from asmhub.strategy import metrics
 
-WATCHED = {
-    "directory.Organization": Indicator.Metric.NEW_MEMBERS,
-    "library.SuccessStory": Indicator.Metric.VERIFIED_STORIES,
-    "calendar.Event": Indicator.Metric.EVENTS_HELD,
-    "funding.Application": Indicator.Metric.FUNDING_WON,
-}
+
+def watched() -> dict[str, list[str]]:
+    """The metrics each watched model ("app.Model") refreshes."""
+    found: dict[str, list[str]] = {}
+    for metric in metrics.registry().values():
+        for label in metric.watches:
+            found.setdefault(label, []).append(metric.key)
+    return found
 
 
 def _queue(metric: str) -> None:
@@ -41,11 +44,12 @@ def _queue(metric: str) -> None:
 def connect() -> None:
     from django.apps import apps
 
-    for label, metric in WATCHED.items():
+    for label, keys in watched().items():
         model = apps.get_model(label)
 
-        def changed(sender: Any, metric: str = metric, **kwargs: Any) -> None:
-            _queue(metric)
+        def changed(sender: Any, keys: list[str] = keys, **kwargs: Any) -> None:
+            for key in keys:
+                _queue(key)
 
         post_save.connect(changed, sender=model, weak=False, dispatch_uid=f"strategy-{label}")
         post_delete.connect(changed, sender=model, weak=False, dispatch_uid=f"strategy-del-{label}")

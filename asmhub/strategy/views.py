@@ -30,6 +30,7 @@ from asmhub.strategy.models import (
     ProgressUpdate,
     Strategy,
 )
+from asmhub.taxonomy.models import Mineral
 
 
 def _strategy(request: HttpRequest, slug: str) -> Strategy:
@@ -243,8 +244,8 @@ def objective_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.ObjectiveForm(request.POST or None, instance=objective)
 
     def save(form: forms.ObjectiveForm) -> str:
-        values, _rel = forms.split(form, list(form.fields))
-        services.save(request.user, objective, values, allowed=True)
+        values, relations = forms.split(form, list(form.fields))
+        services.save(request.user, objective, values, relations, allowed=True)
         return goal.get_absolute_url()
 
     return _form_page(request, form, _("New objective"), goal.get_absolute_url(), save)
@@ -286,7 +287,7 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "action": action,
             "goal": action.objective.goal,
             "history": action.history.select_related("changed_by"),
-            "updates": action.updates.prefetch_related("resources", "stories"),
+            "updates": services.evidence(request.user, action),
             "statuses": Progress.choices,
             "can_edit": permissions.can_edit_action(request.user, action),
         },
@@ -314,7 +315,7 @@ def progress_add(request: HttpRequest, pk: int) -> HttpResponse:
     if not permissions.can_edit_action(request.user, action):
         raise PermissionDenied
     update = ProgressUpdate(action=action, author_id=request.user.pk)
-    form = forms.ProgressForm(request.POST or None, instance=update)
+    form = forms.ProgressForm(request.POST or None, instance=update, user=request.user)
 
     def save(form: forms.ProgressForm) -> str:
         values, relations = forms.split(form, list(form.fields))
@@ -386,8 +387,10 @@ def indicator_entry(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 
 
 def tracker(request: HttpRequest) -> HttpResponse:
+
     mine = request.GET.get("mine") == "1" and request.user.is_authenticated
-    entries = services.tracker(request.user, mine=mine)
+    mineral = Mineral.objects.filter(slug=request.GET.get("mineral", "")).first()
+    entries = services.tracker(request.user, mine=mine, mineral=mineral)
     objectives = []
     if permissions.is_member(request.user):
         objectives = [
@@ -403,6 +406,8 @@ def tracker(request: HttpRequest) -> HttpResponse:
         {
             "entries": entries,
             "mine": mine,
+            "mineral": mineral,
+            "minerals": Mineral.objects.all(),
             "objectives": objectives,
             "overdue": sum(1 for e in entries if e.overdue),
         },
@@ -436,12 +441,16 @@ def adopt(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def export(request: HttpRequest, fmt: str) -> HttpResponse:
-    """The framework of every strategy the user may see (or of ``?strategy=slug``), in the
-    columns the import reads back (``framework_io``)."""
+    """The framework of every strategy the user may see (or of ``?strategy=slug``; with
+    ``?mineral=slug`` the actions tagged with that mineral), in the columns the import
+    reads back (``framework_io``)."""
     if fmt not in ("csv", "xlsx"):
         raise Http404
     chosen = services.strategies(request.user)
     if request.GET.get("strategy"):
         chosen = chosen.filter(slug=request.GET["strategy"])
-    rows = framework_io.export_rows(request.user, chosen)
+    mineral = None
+    if request.GET.get("mineral"):
+        mineral = get_object_or_404(Mineral, slug=request.GET["mineral"])
+    rows = framework_io.export_rows(request.user, chosen, mineral)
     return download(framework_io.headers(), rows, "strategy", fmt)

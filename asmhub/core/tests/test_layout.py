@@ -49,8 +49,12 @@ LATE_IMPORTS = {
     ("outreach/tasks.py", "asmhub.outreach.follows"),
     # a work plan's model method reads the drafting module, which imports the models.
     ("strategy/models.py", "asmhub.strategy.workplans"),
+    ("strategy/models.py", "asmhub.strategy"),
     ("strategy/templatetags/strategy_links.py", "asmhub.strategy"),
     ("core/permissions.py", "asmhub.funding.models"),
+    # who sees a strategy figure counted from restricted monitoring records
+    ("core/permissions.py", "asmhub.monitoring.access"),
+    ("core/permissions.py", "asmhub.monitoring.models"),
     ("core/personal_data.py", "asmhub.strategy.models"),
     ("core/services.py", "asmhub.directory.models"),
     ("core/services.py", "asmhub.taxonomy.models"),

@@ -23,6 +23,7 @@ from asmhub.convenings.tests.conftest import make_convening
 from asmhub.strategy import services
 from asmhub.strategy.models import Action, Indicator, Objective
 from asmhub.strategy.tests.conftest import make_goal, make_strategy
+from asmhub.taxonomy.models import Mineral
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -78,6 +79,23 @@ def test_an_editor_walks_the_tracker(browser: Any) -> None:
     page.goto("/strategy/tracker/")
     assert page.locator("#tracker tr.action").count() == 1
     assert page.locator("#tracker tr.overdue").count() == 0
+
+    # Filtered by mineral: the action tagged gold through its goal stays, at phone width too.
+    goal.minerals.add(Mineral.objects.get(slug="gold"))
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/strategy/tracker/")
+    page.select_option("#tracker-mineral", "gold")
+    page.click("#tracker-filter button[type=submit]")
+    page.wait_for_load_state()
+    assert "mineral=gold" in page.url
+    assert page.locator("#tracker tr.action").count() == 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    save_screenshot(page, "strategy-tracker-mineral-390")
+    page.select_option("#tracker-mineral", "tin")
+    page.click("#tracker-filter button[type=submit]")
+    page.wait_for_load_state()
+    assert page.locator("#tracker tr.action").count() == 0
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     page.goto(indicator.get_absolute_url())
     page.wait_for_function("document.querySelector('canvas[data-chart]').width > 0")

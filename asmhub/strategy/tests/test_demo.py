@@ -40,7 +40,7 @@ def test_the_demo_strategy_loads_reloads_and_refuses_unknown_names(
         "strategies": 1,
         "goals": 3,
         "actions": 12,
-        "indicators": 5,
+        "indicators": 7,
         "reviews": 1,
     }
     strategy = Strategy.objects.get()

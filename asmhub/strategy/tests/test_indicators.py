@@ -17,8 +17,6 @@ from asmhub.accounts.models import User
 from asmhub.calendar.models import Event
 from asmhub.conftest import make_org
 from asmhub.core.models import Status
-from asmhub.funding.models import Application
-from asmhub.funding.tests.conftest import donor, opportunity
 from asmhub.library.models import SuccessStory
 from asmhub.strategy import services
 from asmhub.strategy.models import Indicator, IndicatorValue, Strategy
@@ -96,31 +94,6 @@ def test_events_held_leave_out_cancelled_ones(
                 state=state,
             )
     assert latest(indicator) == 1
-
-
-def test_funding_won_sums_awarded_applications(
-    strategy: Strategy, org: Any, django_capture_on_commit_callbacks: Any
-) -> None:
-    indicator = computed(strategy, Indicator.Metric.FUNDING_WON)
-    call = opportunity(donor("Fund", {}), "Call", dt.date(2024, 1, 1))
-    with django_capture_on_commit_callbacks(execute=True):
-        Application.objects.create(
-            opportunity=call,
-            applicant=org,
-            stage="awarded",
-            amount_granted=250000,
-            decision_on=dt.date(2024, 3, 1),
-            status=Status.PUBLISHED,
-        )
-        Application.objects.create(
-            opportunity=call,
-            applicant=org,
-            stage="declined",
-            amount_granted=99,
-            decision_on=dt.date(2024, 3, 1),
-            status=Status.PUBLISHED,
-        )
-    assert latest(indicator) == 250000
 
 
 def test_an_entered_actual_needs_its_source(
