@@ -12,6 +12,7 @@ class BriefsConfig(AppConfig):
     home_stats = "asmhub.briefs.services.home_stats"
     search_provider = "asmhub.briefs.search.search_everything"
     alert_sources = "asmhub.briefs.alerts.alert_sources"
+    strategy_metrics = "asmhub.briefs.metrics.strategy_metrics"
     navigation = [NavItem(_("Briefs"), "briefs:list", order=48)]
 
     def ready(self) -> None:

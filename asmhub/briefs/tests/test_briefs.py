@@ -4,6 +4,7 @@ changed between versions, in English and French, as a page, a PDF and a Word fil
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import zipfile
 from typing import Any
@@ -18,7 +19,9 @@ from asmhub.briefs import services
 from asmhub.briefs.models import Brief, BriefVersion
 from asmhub.briefs.signals import brief_published
 from asmhub.conftest import make_user
+from asmhub.core.models import Status
 from asmhub.outreach import follows
+from asmhub.strategy.models import Indicator, Strategy
 
 pytestmark = pytest.mark.django_db
 
@@ -264,3 +267,28 @@ def test_followers_of_the_issue_are_told_of_each_published_version(
     with django_capture_on_commit_callbacks(execute=True):
         services.PublishBrief(editor, brief, "Figures of 2021").execute()
     assert len([m for m in mail.outbox if "reader@example.org" in m.to]) == 2
+
+
+def test_a_briefs_published_indicator_counts_each_new_version(
+    editor: Any, gender: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    strategy = Strategy.objects.create(
+        title="Putting ASM on the agenda",
+        starts_on=dt.date(2025, 1, 1),
+        ends_on=dt.date(2030, 12, 31),
+        status=Status.PUBLISHED,
+    )
+    indicator = Indicator.objects.create(
+        strategy=strategy,
+        title="Briefs published",
+        metric="briefs-published",
+        baseline_on=dt.date(2020, 1, 1),
+    )
+    indicator.full_clean()  # the metric is one the form offers
+    brief = drafted(editor, gender)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.PublishBrief(editor, brief).execute()
+    assert indicator.latest().value == 1  # type: ignore[union-attr]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.PublishBrief(editor, brief, "Figures of 2021").execute()
+    assert indicator.latest().value == 2  # type: ignore[union-attr]

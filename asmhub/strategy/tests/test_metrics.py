@@ -273,11 +273,11 @@ def test_a_review_shows_restricted_figures_only_to_their_audience(
 # The registry ------------------------------------------------------------------------
 
 
-def briefs_metrics() -> list[Metric]:
+def example_metrics() -> list[Metric]:
     return [
         Metric(
-            "briefs-published",
-            "Briefs published",
+            "example-figure",
+            "An example figure",
             ("directory.Organization",),
             lambda indicator, start, end: Decimal(42),
         )
@@ -288,7 +288,7 @@ def briefs_metrics() -> list[Metric]:
 def plugged(monkeypatch: pytest.MonkeyPatch) -> Any:
     """Another app declaring ``strategy_metrics`` on its AppConfig."""
     config = apps.get_app_config("library")
-    monkeypatch.setattr(config, "strategy_metrics", f"{__name__}.briefs_metrics", raising=False)
+    monkeypatch.setattr(config, "strategy_metrics", f"{__name__}.example_metrics", raising=False)
     metrics.registry.cache_clear()
     yield
     monkeypatch.undo()
@@ -296,13 +296,13 @@ def plugged(monkeypatch: pytest.MonkeyPatch) -> Any:
 
 
 def test_another_app_adds_a_metric_through_its_app_config(strategy: Strategy, plugged: Any) -> None:
-    assert "briefs-published" in metrics.registry()
-    assert ("briefs-published", "Briefs published") in metrics.choices()
-    assert "briefs-published" in signals.watched()["directory.Organization"]
-    indicator = computed(strategy, "briefs-published")
+    assert "example-figure" in metrics.registry()
+    assert ("example-figure", "An example figure") in metrics.choices()
+    assert "example-figure" in signals.watched()["directory.Organization"]
+    indicator = computed(strategy, "example-figure")
     indicator.full_clean()
     assert services.refresh(indicator).value == 42  # type: ignore[union-attr]
-    assert indicator.metric_label == "Briefs published"
+    assert indicator.metric_label == "An example figure"
     assert permissions.can_see_item(User(), indicator)
 
 
