@@ -62,6 +62,14 @@ from asmhub.outreach.models import (
     NewsletterRecipient,
     PendingAlert,
 )
+from asmhub.strategy.models import Action as StrategyAction
+from asmhub.strategy.models import (
+    Activity,
+    Goal,
+    GroupMembership,
+    JoinRequest,
+    WorkingGroup,
+)
 
 if TYPE_CHECKING:
     from asmhub.core.permissions import Visitor
@@ -96,6 +104,9 @@ HANDLED = {
     "strategy.WorkingGroup.chair",
     "strategy.Goal.owner_person",
     "strategy.Action.owner_person",
+    "strategy.Activity.lead_person",
+    "strategy.GroupMembership.user",
+    "strategy.JoinRequest.user",
     "accounts.ApiToken.user",
     "monitoring.ProgrammeGrant.user",
     "core.AuditEntry.actor",
@@ -299,18 +310,39 @@ def _newsletters(rows: models.QuerySet[NewsletterRecipient]) -> list[dict[str, A
 
 def _strategy_ownership(person: Person) -> list[dict[str, Any]]:
     """The goals and actions the person owns and the working groups they chair."""
-    from asmhub.strategy.models import Action, Goal, WorkingGroup
-
     found: list[dict[str, Any]] = [
         {"goal": g.title, "due_on": _when(g.due_on), "status": g.status}
         for g in Goal.objects.filter(owner_person=person)
     ]
     found += [
         {"action": a.title, "due_on": _when(a.due_on), "status": a.status}
-        for a in Action.objects.filter(owner_person=person)
+        for a in StrategyAction.objects.filter(owner_person=person)
+    ]
+    found += [
+        {"leads_activity": a.title, "work_plan": str(a.plan)}
+        for a in Activity.objects.filter(lead_person=person).select_related("plan")
     ]
     found += [{"chairs": w.name} for w in WorkingGroup.objects.filter(chair=person)]
     return found
+
+
+def _working_groups(user: User) -> dict[str, Any]:
+    """The working groups the account belongs to and its requests to join one."""
+    return {
+        "memberships": [
+            {"group": str(m.group), "since": _when(m.joined_at)}
+            for m in GroupMembership.objects.filter(user=user).select_related("group")
+        ],
+        "requests_to_join": [
+            {
+                "group": str(r.group),
+                "message": r.message,
+                "state": r.state,
+                "asked_at": _when(r.created_at),
+            }
+            for r in JoinRequest.objects.filter(user=user).select_related("group")
+        ],
+    }
 
 
 def _account(user: User) -> dict[str, Any]:
@@ -364,6 +396,7 @@ def _account(user: User) -> dict[str, Any]:
         ],
         "alerts_waiting": PendingAlert.objects.filter(user=user, sent_at=None).count(),
         "newsletters_received": _newsletters(NewsletterRecipient.objects.filter(user=user)),
+        "working_groups": _working_groups(user),
         "sign_ins": [
             {
                 "at": _when(a.attempt_time),
@@ -822,6 +855,8 @@ class ErasePersonalData(Action[Any]):
             "alert_settings": AlertSettings.objects.filter(user=user).delete()[0]
             + PendingAlert.objects.filter(user=user).delete()[0],
             "newsletter_recipients": NewsletterRecipient.objects.filter(user=user).delete()[0],
+            "working_group_memberships": GroupMembership.objects.filter(user=user).delete()[0],
+            "requests_to_join": JoinRequest.objects.filter(user=user).delete()[0],
             "sign_in_records": sum(
                 model.objects.filter(username=old_username).delete()[0]
                 for model in (AccessAttempt, AccessFailureLog, AccessLog)

@@ -55,7 +55,6 @@ LATE_IMPORTS = {
     # who sees a strategy figure counted from restricted monitoring records
     ("core/permissions.py", "asmhub.monitoring.access"),
     ("core/permissions.py", "asmhub.monitoring.models"),
-    ("core/personal_data.py", "asmhub.strategy.models"),
     ("core/services.py", "asmhub.directory.models"),
     ("core/services.py", "asmhub.taxonomy.models"),
     ("core/templatetags/asmhub.py", "asmhub.library.citations"),
