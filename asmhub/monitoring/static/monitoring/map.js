@@ -116,6 +116,7 @@
 
   function refresh(event) {
     if (event) { event.preventDefault(); }
+    delete box.dataset.focused;
     var q = query();
     window.history.replaceState(null, "", window.location.pathname + (q ? "?" + q : ""));
     updateLinks(q);
@@ -133,6 +134,7 @@
     if (site.latitude === null || site.longitude === null) { return; }
     map.setView([site.latitude, site.longitude], site.approximate ? 11 : 14, { animate: false });
     window.L.popup().setLatLng([site.latitude, site.longitude]).setContent(popup(site)).openOn(map);
+    box.dataset.focused = String(site.id);
   }
 
   function listFound(data) {
