@@ -165,3 +165,27 @@ def machine() -> dict[str, Any]:
         "sqlite": sqlite3.sqlite_version,
         "system": f"{platform.system()} {platform.release()}",
     }
+
+
+def replace_section(doc: Path, start: str, end: str, new: str) -> None:
+    """Put ``new`` (which begins with ``start`` and ends with ``end``) in place of the
+    document's section between those markers, or append it when the document has none."""
+    text = doc.read_text(encoding="utf-8")
+    if start in text:
+        before, rest = text.split(start, 1)
+        text = before + new + rest.split(end, 1)[1]
+    else:
+        text = text.rstrip() + "\n\n" + new + "\n"
+    doc.write_text(text, encoding="utf-8")
+
+
+def fresh_app(database: Path, data_dir: Path) -> dict[str, str]:
+    """A new SQLite database for a benchmark, migrated, with the taxonomy loaded and Django
+    set up in this process; returns its environment."""
+    database.unlink(missing_ok=True)
+    env = app_env(database, data_dir)
+    log(f"migrating {database.name}")
+    asmhub(env, "migrate", "-v0")
+    asmhub(env, "load-taxonomy")
+    setup_django(env)
+    return env

@@ -31,11 +31,10 @@ from typing import Any
 from bench.common import (
     RESULTS,
     ROOT,
-    app_env,
-    asmhub,
+    fresh_app,
     log,
     machine,
-    setup_django,
+    replace_section,
     summary,
     write_json,
 )
@@ -258,14 +257,7 @@ def section(result: dict[str, Any]) -> str:
 
 
 def write_doc(result: dict[str, Any]) -> None:
-    text = DOC.read_text(encoding="utf-8")
-    new = section(result)
-    if START in text:
-        before, rest = text.split(START, 1)
-        text = before + new + rest.split(END, 1)[1]
-    else:
-        text = text.rstrip() + "\n\n" + new + "\n"
-    DOC.write_text(text, encoding="utf-8")
+    replace_section(DOC, START, END, section(result))
 
 
 def main() -> None:
@@ -277,12 +269,7 @@ def main() -> None:
     participants = SMALL if args.small else FULL
     RESULTS.mkdir(parents=True, exist_ok=True)
     database = RESULTS / f"polls-{participants}.sqlite3"
-    database.unlink(missing_ok=True)
-    env = app_env(database, RESULTS / "polls-data")
-    log(f"migrating {database.name}")
-    asmhub(env, "migrate", "-v0")
-    asmhub(env, "load-taxonomy")
-    setup_django(env)
+    fresh_app(database, RESULTS / "polls-data")
     log(f"building {participants:,} responses")
     built = build(participants)
     log("measuring")

@@ -28,7 +28,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from bench.common import RESULTS, ROOT, app_env, asmhub, log, machine, setup_django, write_json
+from bench.common import RESULTS, ROOT, fresh_app, log, machine, replace_section, write_json
 
 FULL, SMALL = 50, 10
 ACTIONS, OBJECTIVES = 20, 4
@@ -207,14 +207,7 @@ def section(result: dict[str, Any]) -> str:
 
 
 def write_doc(result: dict[str, Any]) -> None:
-    text = DOC.read_text(encoding="utf-8")
-    new = section(result)
-    if START in text:
-        before, rest = text.split(START, 1)
-        text = before + new + rest.split(END, 1)[1]
-    else:
-        text = text.rstrip() + "\n\n" + new + "\n"
-    DOC.write_text(text, encoding="utf-8")
+    replace_section(DOC, START, END, section(result))
 
 
 def main() -> None:
@@ -224,12 +217,7 @@ def main() -> None:
     goals = SMALL if args.small else FULL
     RESULTS.mkdir(parents=True, exist_ok=True)
     database = RESULTS / f"strategy-import-{goals}.sqlite3"
-    database.unlink(missing_ok=True)
-    env = app_env(database, RESULTS / "strategy-import-data")
-    log(f"migrating {database.name}")
-    asmhub(env, "migrate", "-v0")
-    asmhub(env, "load-taxonomy")
-    setup_django(env)
+    fresh_app(database, RESULTS / "strategy-import-data")
     log(f"building a framework of {goals} goals")
     built = build(goals)
     log("measuring")
